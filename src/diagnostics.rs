@@ -15,11 +15,19 @@ pub struct Span {
 
 impl Span {
     pub fn new(src: u32, start: usize, end: usize) -> Span {
-        Span { src, start: start as u32, end: end as u32 }
+        Span {
+            src,
+            start: start as u32,
+            end: end as u32,
+        }
     }
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { src: self.src, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            src: self.src,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -101,7 +109,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), span: None, labels: Vec::new(), help: None, notes: Vec::new() }
+        Error {
+            kind,
+            message: message.into(),
+            span: None,
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
     }
     pub fn type_(m: impl Into<String>) -> Error {
         Error::new(ErrorKind::Type, m)
@@ -166,7 +181,10 @@ impl Sources {
         (self.items.len() - 1) as u32
     }
     pub fn name(&self, id: u32) -> &str {
-        self.items.get(id as usize).map(|s| s.0.as_str()).unwrap_or("<unknown>")
+        self.items
+            .get(id as usize)
+            .map(|s| s.0.as_str())
+            .unwrap_or("<unknown>")
     }
     pub fn text(&self, id: u32) -> &str {
         self.items.get(id as usize).map(|s| &*s.1).unwrap_or("")

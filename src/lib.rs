@@ -1,4 +1,12 @@
 //! arr: a small NumPy-flavoured array language. See `src/README.md` for the map.
 
 pub mod array;
+pub mod builtins;
 pub mod diagnostics;
+pub mod eval;
+pub mod output;
+pub mod repl;
+pub mod syntax;
+pub mod value;
+
+pub use eval::Interp;

@@ -1,1 +1,123 @@
-fn main(){}
+//! The `arr` command line: REPL, scripts, `-e CODE`.
+
+use arr::output::StdOutput;
+use arr::Interp;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+const USAGE: &str = "arr — a NumPy-flavoured array language
+
+usage:
+  arr                      start the REPL
+  arr FILE.arr [ARGS..]    run a script (ARGS reach it as `argv`)
+  arr -e 'CODE'            run code, print the value of the last statement
+  arr --device gpu FILE    run with GPU as the default device
+  arr --help | --version
+";
+
+/// Interpreter stack: deep recursion and deep expressions stay errors,
+/// never a stack overflow.
+const STACK_BYTES: usize = 512 << 20;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // A panic is a bug in arr, never the user's fault: say so plainly.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("arr: internal error: {info}\nThis is a bug in arr; please report it with the code that caused it.");
+    }));
+    let child = std::thread::Builder::new()
+        .name("arr".into())
+        .stack_size(STACK_BYTES)
+        .spawn(move || run(args));
+    match child {
+        Ok(h) => h.join().unwrap_or(ExitCode::from(2)),
+        Err(e) => {
+            eprintln!("arr: cannot start the interpreter thread: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn run(args: Vec<String>) -> ExitCode {
+    let mut it = Interp::new(Box::new(StdOutput));
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            "-V" | "--version" => {
+                println!("arr {}", env!("CARGO_PKG_VERSION"));
+                return ExitCode::SUCCESS;
+            }
+            "--device" => {
+                match args.get(i + 1).map(|s| s.as_str()) {
+                    Some("cpu") => {}
+                    Some("gpu") => {
+                        it.device = vec![arr::eval::Device::Gpu];
+                        if std::env::var("ARR_DEVICE")
+                            .map(|v| v == "require-gpu")
+                            .unwrap_or(false)
+                        {
+                            eprintln!("error: no GPU adapter is available and ARR_DEVICE=require-gpu is set");
+                            return ExitCode::FAILURE;
+                        }
+                        it.warn_once("warning: no GPU adapter found; running on the CPU");
+                    }
+                    other => {
+                        eprintln!(
+                            "arr: --device takes `cpu` or `gpu`, not {:?}",
+                            other.unwrap_or("")
+                        );
+                        return ExitCode::from(2);
+                    }
+                }
+                i += 2;
+            }
+            "-e" => {
+                let Some(code) = args.get(i + 1) else {
+                    eprintln!("arr: -e needs code, e.g. arr -e '1 + 2'");
+                    return ExitCode::from(2);
+                };
+                it.set_argv(args[i + 2..].to_vec());
+                return match it.run_source("<-e>", code) {
+                    Ok(Some(v)) => {
+                        if !matches!(v, arr::value::Value::None) || !code.trim_end().ends_with(';')
+                        {
+                            if !code.trim_end().ends_with(';') {
+                                it.out.print(&arr::eval::repr(&v));
+                            }
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Ok(None) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprint!("{}", it.render(&e, color()));
+                        ExitCode::FAILURE
+                    }
+                };
+            }
+            s if s.starts_with('-') && s.len() > 1 => {
+                eprintln!("arr: unknown option {s}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            file => {
+                it.set_argv(args[i + 1..].to_vec());
+                let path = std::path::Path::new(file);
+                return match it.run_file(path) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprint!("{}", it.render(&e, color()));
+                        ExitCode::FAILURE
+                    }
+                };
+            }
+        }
+    }
+    arr::repl::run(&mut it)
+}

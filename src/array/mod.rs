@@ -8,6 +8,7 @@ pub mod dtype;
 pub mod elementwise;
 pub mod format;
 pub mod index;
+pub mod inplace;
 pub mod linalg;
 pub mod reduce;
 pub mod shape_ops;
@@ -138,19 +139,50 @@ pub fn check_size(shape: &[usize]) -> Result<usize> {
             None => return Err(too_big(shape, None)),
         };
     }
-    if n > MAX_ELEMENTS {
+    if n > MAX_ELEMENTS || n.saturating_mul(8) > memory_limit() {
         return Err(too_big(shape, Some(n)));
     }
     Ok(n)
 }
 
+/// Bytes one array may take: the memory available when arr started
+/// (`MemAvailable` on Linux), or 16 GiB where that cannot be read.
+pub fn memory_limit() -> usize {
+    static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        if let Ok(v) = std::env::var("ARR_MAX_BYTES") {
+            if let Ok(n) = v.trim().parse::<usize>() {
+                return n;
+            }
+        }
+        let avail = std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("MemAvailable:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<usize>().ok())
+                .map(|kb| kb.saturating_mul(1024))
+        });
+        avail.unwrap_or(16 << 30)
+    })
+}
+
 fn too_big(shape: &[usize], n: Option<usize>) -> Error {
     let what = match n {
-        Some(n) => format!("{} elements ({} GiB of float64)", n, (n as f64) * 8.0 / (1u64 << 30) as f64),
+        Some(n) => format!(
+            "{} elements ({:.1} GiB as float64)",
+            n,
+            (n as f64) * 8.0 / (1u64 << 30) as f64
+        ),
         None => "more elements than fit in memory".to_string(),
     };
-    Error::new(ErrorKind::Memory, format!("an array of shape {} would need {}", fmt_shape(shape), what))
-        .with_help(format!("arr allows at most {} elements per array", MAX_ELEMENTS))
+    Error::new(
+        ErrorKind::Memory,
+        format!("an array of shape {} would need {}", fmt_shape(shape), what),
+    )
+    .with_help(format!(
+        "this machine has about {:.1} GiB available for one array",
+        memory_limit() as f64 / (1u64 << 30) as f64
+    ))
 }
 
 /// `(3, 4)`, `(3,)`, `()` — shapes printed as tuples, like NumPy.
@@ -158,7 +190,14 @@ pub fn fmt_shape(shape: &[usize]) -> String {
     match shape.len() {
         0 => "()".into(),
         1 => format!("({},)", shape[0]),
-        _ => format!("({})", shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -286,7 +325,10 @@ impl Array {
                 fmt_shape(shape)
             ))
             .label_arg(0, format!("shape {}", fmt_shape(self.shape())))
-            .with_help(format!("the new shape must have {} elements; use -1 for one dimension to infer it", self.len())));
+            .with_help(format!(
+                "the new shape must have {} elements; use -1 for one dimension to infer it",
+                self.len()
+            )));
         }
         Ok(map_array!(self, a => {
             if a.is_standard_layout() {
@@ -325,8 +367,16 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
     let n = a.len().max(b.len());
     let mut out = vec![0; n];
     for i in 0..n {
-        let da = if i < n - a.len() { 1 } else { a[i - (n - a.len())] };
-        let db = if i < n - b.len() { 1 } else { b[i - (n - b.len())] };
+        let da = if i < n - a.len() {
+            1
+        } else {
+            a[i - (n - a.len())]
+        };
+        let db = if i < n - b.len() {
+            1
+        } else {
+            b[i - (n - b.len())]
+        };
         out[i] = if da == db {
             da
         } else if da == 1 {
@@ -376,8 +426,18 @@ pub fn norm_axis(axis: i64, ndim: usize) -> Result<usize> {
     let n = ndim as i64;
     let a = if axis < 0 { axis + n } else { axis };
     if a < 0 || a >= n.max(0) {
-        return Err(Error::new(ErrorKind::Index, format!("axis {} is out of bounds for an array of dimension {}", axis, ndim))
-            .with_help(if ndim == 0 { "a 0-d array has no axes".to_string() } else { format!("valid axes are {} to {}", -n, n - 1) }));
+        return Err(Error::new(
+            ErrorKind::Index,
+            format!(
+                "axis {} is out of bounds for an array of dimension {}",
+                axis, ndim
+            ),
+        )
+        .with_help(if ndim == 0 {
+            "a 0-d array has no axes".to_string()
+        } else {
+            format!("valid axes are {} to {}", -n, n - 1)
+        }));
     }
     Ok(a as usize)
 }

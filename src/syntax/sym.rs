@@ -1,0 +1,59 @@
+//! Interned identifiers: names become `Sym` (a u32) at parse time, so the
+//! evaluator compares integers instead of hashing strings.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(pub u32);
+
+#[derive(Default)]
+struct Interner {
+    map: HashMap<Rc<str>, Sym>,
+    names: Vec<Rc<str>>,
+}
+
+thread_local! {
+    static INTERNER: RefCell<Interner> = RefCell::new(Interner::default());
+}
+
+pub fn intern(s: &str) -> Sym {
+    INTERNER.with(|i| {
+        let mut i = i.borrow_mut();
+        if let Some(&s) = i.map.get(s) {
+            return s;
+        }
+        let rc: Rc<str> = s.into();
+        let id = Sym(i.names.len() as u32);
+        i.names.push(rc.clone());
+        i.map.insert(rc, id);
+        id
+    })
+}
+
+pub fn name(s: Sym) -> Rc<str> {
+    INTERNER.with(|i| {
+        i.borrow()
+            .names
+            .get(s.0 as usize)
+            .cloned()
+            .unwrap_or_else(|| "?".into())
+    })
+}
+
+/// Number of symbols interned so far (globals are a dense table of this size).
+pub fn count() -> usize {
+    INTERNER.with(|i| i.borrow().names.len())
+}
+
+/// All interned names (for completion and "did you mean" hints).
+pub fn all_names() -> Vec<Rc<str>> {
+    INTERNER.with(|i| i.borrow().names.clone())
+}
+
+impl std::fmt::Display for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&name(*self))
+    }
+}

@@ -1,0 +1,135 @@
+//! The `arr` binary: scripts, `-e`, argv, exit status, piped REPL input.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn arr() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_arr"));
+    c.env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+    c
+}
+
+fn out(c: &mut Command) -> (i32, String, String) {
+    let o = c.output().expect("run arr");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn dash_e_prints_the_last_value() {
+    let (code, so, _) = out(arr().args(["-e", "x = 2\nx * 3"]));
+    assert_eq!(code, 0);
+    assert_eq!(so, "6\n");
+    let (code, so, _) = out(arr().args(["-e", "[[1, 2], [3, 4]] @ [[5, 6], [7, 8]]"]));
+    assert_eq!(code, 0);
+    assert_eq!(so, "[[19 22]\n [43 50]]\n");
+    // A trailing `;` suppresses the value.
+    let (_, so, _) = out(arr().args(["-e", "1 + 1;"]));
+    assert_eq!(so, "");
+}
+
+#[test]
+fn script_runs_prints_and_exits_zero() {
+    let dir = std::env::temp_dir().join(format!("arr-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("s.arr");
+    std::fs::write(&f, "x = arange(3)\nx * 2          # expression statements print nothing in scripts\nprint(\"x =\", x, len(argv), argv[0])\n").unwrap();
+    let (code, so, se) = out(arr().arg(&f).arg("hello"));
+    assert_eq!(code, 0, "{se}");
+    assert_eq!(so, "x = [0 1 2] 1 hello\n");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn errors_exit_one_with_a_report() {
+    let (code, so, se) = out(arr().args(["-e", "zeros(3) + zeros(4)"]));
+    assert_eq!(code, 1);
+    assert_eq!(so, "");
+    assert!(
+        se.contains("shape error") && se.contains("<-e>:1:1"),
+        "{se}"
+    );
+    assert!(!se.contains("internal error"));
+    let (code, _, se) = out(arr().arg("/no/such/file.arr"));
+    assert_eq!(code, 1);
+    assert!(se.contains("cannot read"), "{se}");
+}
+
+#[test]
+fn import_runs_a_file_relative_to_the_script() {
+    let dir = std::env::temp_dir().join(format!("arr-imp-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("lib")).unwrap();
+    std::fs::write(dir.join("lib/helpers.arr"), "fn twice(x) = 2 * x\nK = 21\n").unwrap();
+    std::fs::write(
+        dir.join("main.arr"),
+        "import \"lib/helpers.arr\"\nprint(twice(K))\n",
+    )
+    .unwrap();
+    let (code, so, se) = out(arr().arg(dir.join("main.arr")));
+    assert_eq!(code, 0, "{se}");
+    assert_eq!(so, "42\n");
+    std::fs::write(dir.join("a.arr"), "import \"a.arr\"\n").unwrap();
+    let (code, _, se) = out(arr().arg(dir.join("a.arr")));
+    assert_eq!(code, 1);
+    assert!(se.contains("circular import"), "{se}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn piped_stdin_runs_like_the_repl_without_prompts() {
+    let mut child = arr()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"x = 2; x * 3\ny = [1,\n  2]\ny\nundefined_name\nx + 1\nz = 5;\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let so = String::from_utf8_lossy(&o.stdout);
+    let se = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(so, "6\n[1 2]\n3\n", "stderr: {se}");
+    assert!(se.contains("`undefined_name` is not defined"));
+    assert!(
+        !so.contains('\x1b') && !se.contains('\x1b'),
+        "no escape codes when piped"
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let (code, so, _) = out(arr().arg("--version"));
+    assert_eq!(code, 0);
+    assert!(so.starts_with("arr "));
+    let (code, so, _) = out(arr().arg("--help"));
+    assert_eq!(code, 0);
+    assert!(so.contains("arr -e"));
+    let (code, _, se) = out(arr().arg("--bogus"));
+    assert_eq!(code, 2);
+    assert!(se.contains("unknown option"));
+}
+
+#[test]
+fn gpu_block_falls_back_to_cpu_with_one_warning() {
+    let (code, so, se) = out(arr()
+        .args([
+            "-e",
+            "@device(gpu) { x = ones(3) }\n@device(gpu) { y = x * 2 }\ny",
+        ])
+        .env_remove("ARR_DEVICE"));
+    assert_eq!(code, 0, "{se}");
+    assert_eq!(so, "[2. 2. 2.]\n");
+    assert_eq!(se.matches("warning").count(), 1, "{se}");
+    let (code, _, se) = out(arr()
+        .args(["-e", "@device(gpu) { x = 1 }"])
+        .env("ARR_DEVICE", "require-gpu"));
+    assert_eq!(code, 1);
+    assert!(se.contains("require-gpu"));
+}
