@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 
 pub type BuiltinFn = fn(&mut Interp, Args) -> Result<Value>;
 
+#[derive(Clone, Copy)]
 pub struct Builtin {
     pub name: &'static str,
     /// `name(a, axis=none, keepdims=false)`; `*rest` takes any number.

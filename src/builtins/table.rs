@@ -12,11 +12,19 @@ macro_rules! b {
     };
 }
 
+/// Every builtin: the core rows below plus each topic file's `ROWS`.
 pub fn table() -> &'static [Builtin] {
-    TABLE
+    static ALL: std::sync::OnceLock<Vec<Builtin>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut v: Vec<Builtin> = Vec::new();
+        for rows in [CORE] {
+            v.extend(rows.iter().copied());
+        }
+        v
+    })
 }
 
-static TABLE: &[Builtin] = &[
+static CORE: &[Builtin] = &[
     // ------------------------------------------------------------ create
     b!("array", "array(x, dtype=none)", "create", false, c::array,
         "An array from numbers or nested lists, optionally converted to `dtype`.",

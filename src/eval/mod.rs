@@ -247,7 +247,7 @@ impl Interp {
     }
 
     fn check_interrupt(&self, span: Span) -> Result<()> {
-        if INTERRUPTED.swap(false, Ordering::Relaxed) {
+        if INTERRUPTED.load(Ordering::Relaxed) && INTERRUPTED.swap(false, Ordering::Relaxed) {
             return Err(Error::new(ErrorKind::Interrupted, "stopped by Ctrl-C").at(span));
         }
         Ok(())
@@ -399,13 +399,24 @@ impl Interp {
                     }
                 }
             }
+            Value::Array(a) if a.ndim() == 1 => {
+                // 1-d: walk the elements as immediate scalars.
+                for i in 0..a.len() {
+                    let s = match &a {
+                        Array::Bool(x) => Scalar::Bool(x[[i]]),
+                        Array::I64(x) => Scalar::I64(x[[i]]),
+                        Array::F32(x) => Scalar::F32(x[[i]]),
+                        Array::F64(x) => Scalar::F64(x[[i]]),
+                    };
+                    if !run(self, Value::Num(s, false))? {
+                        break;
+                    }
+                }
+            }
             Value::Array(a) => {
                 let n = a.shape().first().copied().unwrap_or(0);
                 for i in 0..n {
-                    let item = crate::array::index::get(
-                        &a,
-                        &[crate::array::index::IndexItem::Int(i as i64)],
-                    )?;
+                    let item = crate::map_array!(&a, x => x.index_axis(ndarray::Axis(0), i).to_owned().into_shared());
                     if !run(self, Value::from_array(item))? {
                         break;
                     }
