@@ -1,6 +1,7 @@
 //! arr: a small NumPy-flavoured array language. See `src/README.md` for the map.
 
 pub mod array;
+pub mod autodiff;
 pub mod builtins;
 pub mod diagnostics;
 pub mod eval;

@@ -21,12 +21,16 @@ pub enum Value {
     Func(Func),
     DType(DType),
     None,
+    /// A value being differentiated by `grad` (see `autodiff`).
+    Traced(Rc<crate::autodiff::Traced>),
 }
 
 #[derive(Clone)]
 pub enum Func {
     Builtin(&'static Builtin),
     User(Rc<Closure>),
+    /// What `grad(f)`, `value_and_grad(f)`, `jacobian(f)` return.
+    Grad(Rc<crate::autodiff::GradFn>),
 }
 
 impl std::fmt::Debug for Func {
@@ -34,6 +38,7 @@ impl std::fmt::Debug for Func {
         match self {
             Func::Builtin(b) => write!(f, "<builtin {}>", b.name),
             Func::User(c) => write!(f, "<fn {:?}>", c.def.name),
+            Func::Grad(g) => write!(f, "<{} of {:?}>", g.name, g.f),
         }
     }
 }
@@ -90,6 +95,7 @@ impl Value {
             Value::Func(_) => "function",
             Value::DType(_) => "dtype",
             Value::None => "none",
+            Value::Traced(t) => t.value.type_name(),
         }
     }
 
@@ -104,11 +110,16 @@ impl Value {
             Value::Func(_) => "a function".into(),
             Value::DType(d) => format!("the dtype {d}"),
             Value::None => "none".into(),
+            Value::Traced(t) => t.value.describe(),
         }
     }
 
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Value::Num(..) | Value::Array(_))
+        match self {
+            Value::Num(..) | Value::Array(_) => true,
+            Value::Traced(t) => t.value.is_numeric(),
+            _ => false,
+        }
     }
 
     /// As an elementwise operand (numbers only).

@@ -1,6 +1,7 @@
 //! STUB (replaced by the indexing branch)
 use super::Array;
 use crate::diagnostics::{Error, Result};
+#[derive(Debug, Clone)]
 pub enum IndexItem {
     Int(i64),
     Slice {

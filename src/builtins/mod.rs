@@ -2,6 +2,14 @@
 //! signature, doc, examples — and argument binding from the signature.
 //! Topic files hold the implementations.
 
+/// One builtin table row: `b!(name, sig, category, method, fn, doc, (example, output)...)`.
+macro_rules! b {
+    ($name:literal, $sig:literal, $cat:literal, $method:literal, $f:path, $doc:literal $(, ($code:literal, $out:literal))* $(,)?) => {
+        Builtin { name: $name, sig: $sig, category: $cat, doc: $doc, examples: &[$(($code, $out)),*], method: $method, f: $f }
+    };
+}
+
+mod autodiff;
 mod create;
 mod math;
 mod misc;
@@ -35,6 +43,12 @@ pub struct Builtin {
     /// Usable as a method: `a.sum()`.
     pub method: bool,
     pub f: BuiltinFn,
+}
+
+impl std::fmt::Debug for Builtin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<builtin {}>", self.name)
+    }
 }
 
 /// A parameter parsed from a signature.
@@ -129,6 +143,7 @@ pub fn params_of(b: &Builtin) -> &'static [ParamSpecLite] {
 }
 
 /// Arguments bound to a builtin's parameters by position and keyword.
+#[derive(Clone)]
 pub struct Args {
     pub name: &'static str,
     /// One slot per parameter in signature order (`*rest` slot is None).

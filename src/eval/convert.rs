@@ -92,6 +92,7 @@ pub fn list_to_array(vals: &[(Value, Span)], span: Span) -> Result<Array> {
 /// Numbers, arrays and tuples of numbers as an array (None for others).
 pub fn value_to_array(v: &Value) -> Option<Array> {
     match v {
+        Value::Traced(t) => value_to_array(&t.value),
         Value::Num(s, _) => Some(Array::scalar(*s)),
         Value::Array(a) => Some(a.clone()),
         Value::Tuple(t) => {
@@ -110,6 +111,9 @@ pub fn shape_tuple(shape: &[usize]) -> Value {
 /// Structural equality for non-array values (and whole-array equality).
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
+        (Value::Traced(_), _) | (_, Value::Traced(_)) => {
+            values_equal(&crate::autodiff::strip(a), &crate::autodiff::strip(b))
+        }
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::None, Value::None) => true,
         (Value::DType(x), Value::DType(y)) => x == y,
@@ -163,6 +167,7 @@ pub fn repr(v: &Value) -> String {
             format!("{{{}}}", parts.join(", "))
         }
         Value::Func(Func::Builtin(b)) => format!("<builtin {}>", b.sig),
+        Value::Func(Func::Grad(g)) => format!("<{} of {}>", g.name, repr(&g.f)),
         Value::Func(Func::User(c)) => {
             let params: Vec<String> = c
                 .def
@@ -177,12 +182,14 @@ pub fn repr(v: &Value) -> String {
         }
         Value::DType(d) => d.name().to_string(),
         Value::None => "none".into(),
+        Value::Traced(_) => repr(&crate::autodiff::strip(v)),
     }
 }
 
 /// A scalar as f64 if the value is a single number.
 pub fn as_scalar(v: &Value) -> Option<Scalar> {
     match v {
+        Value::Traced(t) => as_scalar(&t.value),
         Value::Num(s, _) => Some(*s),
         Value::Array(a) if a.ndim() == 0 => a.to_scalar(),
         _ => None,

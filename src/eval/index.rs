@@ -72,6 +72,12 @@ impl Interp {
         span: Span,
     ) -> Result<Value> {
         let items = self.eval_index_items(ix)?;
+        if crate::autodiff::level_of(v) > 0 && v.is_numeric() {
+            let ai = Rc::new(array_items(&items)?);
+            return self
+                .op_index(v, &ai)
+                .map_err(|e| e.resolve(span, &item_spans(vspan, &items)));
+        }
         get(v, &items, vspan, span)
     }
 }
@@ -236,6 +242,7 @@ fn missing_key(d: &[(Rc<str>, Value)], key: &str, span: Span) -> Error {
 
 /// Write `v` at `path` inside `root` (value semantics: copies only what is shared).
 pub fn set_path(
+    it: &mut Interp,
     root: &mut Value,
     path: &[PathStep],
     v: Value,
@@ -247,11 +254,11 @@ pub fn set_path(
         return Ok(());
     };
     match first {
-        PathStep::Key(k, s) => set_key(root, k, rest, v, *s, rspan, vspan),
+        PathStep::Key(k, s) => set_key(it, root, k, rest, v, *s, rspan, vspan),
         PathStep::Index(items, s) => {
             if let Value::Dict(_) = root {
                 let k = dict_key(items, *s)?;
-                return set_key(root, &k, rest, v, *s, rspan, vspan);
+                return set_key(it, root, &k, rest, v, *s, rspan, vspan);
             }
             if let Value::Tuple(_) = root {
                 return Err(Error::type_("tuples cannot be changed; build a new one").at(*s));
@@ -259,10 +266,31 @@ pub fn set_path(
             let newval = if rest.is_empty() {
                 v
             } else {
-                let mut sub = get(root, items, rspan, *s)?;
-                set_path(&mut sub, rest, v, rspan.to(*s), vspan)?;
+                let mut sub = if crate::autodiff::level_of(root) > 0 {
+                    let ai = Rc::new(array_items(items)?);
+                    it.op_index(root, &ai)?
+                } else {
+                    get(root, items, rspan, *s)?
+                };
+                set_path(it, &mut sub, rest, v, rspan.to(*s), vspan)?;
                 sub
             };
+            if crate::autodiff::level_of(root) > 0 || crate::autodiff::level_of(&newval) > 0 {
+                let ai = Rc::new(array_items(items)?);
+                let old = std::mem::replace(root, Value::None);
+                let mut spans = item_spans(rspan, items);
+                spans.push(vspan);
+                return match it.op_setindex(old.clone(), &ai, &newval) {
+                    Ok(nv) => {
+                        *root = nv;
+                        Ok(())
+                    }
+                    Err(e) => {
+                        *root = old;
+                        Err(e.resolve(*s, &spans))
+                    }
+                };
+            }
             let mut arr = match std::mem::replace(root, Value::None) {
                 Value::Array(a) => a,
                 Value::Num(sc, _) => Array::scalar(sc),
@@ -306,6 +334,7 @@ pub fn set_path(
 }
 
 fn set_key(
+    it: &mut Interp,
     root: &mut Value,
     k: &Rc<str>,
     rest: &[PathStep],
@@ -323,7 +352,7 @@ fn set_key(
     };
     let d = Rc::make_mut(d);
     match d.iter_mut().find(|(kk, _)| kk == k) {
-        Some((_, slot)) => set_path(slot, rest, v, rspan.to(s), vspan),
+        Some((_, slot)) => set_path(it, slot, rest, v, rspan.to(s), vspan),
         None => {
             if !rest.is_empty() {
                 return Err(

@@ -64,6 +64,8 @@ pub struct Interp {
     import_stack: Vec<PathBuf>,
     warned: Vec<String>,
     pub device: Vec<Device>,
+    /// One tape per active `grad` level (see `autodiff`).
+    pub(crate) tapes: Vec<crate::autodiff::Tape>,
     pub start: std::time::Instant,
     /// Interned `__`-free symbols used by the evaluator.
     sym_self_like: Sym,
@@ -81,6 +83,7 @@ impl Interp {
             import_stack: Vec::new(),
             warned: Vec::new(),
             device: vec![Device::Cpu],
+            tapes: Vec::new(),
             start: std::time::Instant::now(),
             sym_self_like: sym::intern("self"),
         };
@@ -247,6 +250,11 @@ impl Interp {
     }
 
     fn check_interrupt(&self, span: Span) -> Result<()> {
+        check_interrupted().map_err(|e| e.at(span))
+    }
+
+    #[allow(dead_code)]
+    fn check_interrupt_old(&self, span: Span) -> Result<()> {
         if INTERRUPTED.load(Ordering::Relaxed) && INTERRUPTED.swap(false, Ordering::Relaxed) {
             return Err(Error::new(ErrorKind::Interrupted, "stopped by Ctrl-C").at(span));
         }
@@ -399,6 +407,27 @@ impl Interp {
                     }
                 }
             }
+            Value::Traced(_) => {
+                let n = match crate::autodiff::strip(&it) {
+                    Value::Array(a) if a.ndim() >= 1 => a.shape()[0],
+                    other => {
+                        return Err(
+                            Error::type_(format!("cannot loop over {}", other.describe()))
+                                .at(iter.span)
+                                .into(),
+                        )
+                    }
+                };
+                for i in 0..n {
+                    let item = self.op_index(
+                        &it,
+                        &Rc::new(vec![crate::array::index::IndexItem::Int(i as i64)]),
+                    )?;
+                    if !run(self, item)? {
+                        break;
+                    }
+                }
+            }
             Value::Array(a) if a.ndim() == 1 => {
                 // 1-d: walk the elements as immediate scalars.
                 for i in 0..a.len() {
@@ -450,6 +479,27 @@ impl Interp {
     fn unpack(&mut self, v: Value, n: usize, span: Span) -> Result<Vec<Value>> {
         let items: Vec<Value> = match v {
             Value::Tuple(t) => t.iter().cloned().collect(),
+            Value::Traced(_) => {
+                let len = match crate::autodiff::strip(&v) {
+                    Value::Array(a) if a.ndim() >= 1 => a.shape()[0],
+                    other => {
+                        return Err(Error::type_(format!(
+                            "cannot unpack {} into {} names",
+                            other.describe(),
+                            n
+                        ))
+                        .at(span))
+                    }
+                };
+                let mut out = Vec::with_capacity(len);
+                for i in 0..len {
+                    out.push(self.op_index(
+                        &v,
+                        &Rc::new(vec![crate::array::index::IndexItem::Int(i as i64)]),
+                    )?);
+                }
+                out
+            }
             Value::Array(a) if a.ndim() >= 1 => {
                 let len = a.shape()[0];
                 let mut out = Vec::with_capacity(len);
@@ -574,7 +624,7 @@ impl Interp {
                 None => return Err(self.name_error(t.name, t.name_span)),
             },
         };
-        let r = index::set_path(&mut root, &steps, v, t.name_span, vspan);
+        let r = index::set_path(self, &mut root, &steps, v, t.name_span, vspan);
         self.assign(t.name, root);
         r
     }
@@ -729,6 +779,9 @@ impl Interp {
             UnOp::Pos => UnaryOp::Pos,
             _ => UnaryOp::Invert,
         };
+        if crate::autodiff::level_of(v) > 0 {
+            return self.op_unary(uop, v).map_err(|e| e.resolve(span, &[xspan]));
+        }
         let Some(o) = self.operand(v) else {
             return Err(Error::type_(format!(
                 "`{}` cannot be applied to {}",
@@ -777,6 +830,15 @@ impl Interp {
                 return self.matmul(x, y, span, xs, ys);
             }
         };
+        if crate::autodiff::level_of(x) > 0 || crate::autodiff::level_of(y) > 0 {
+            if x.is_numeric() && y.is_numeric() {
+                return self
+                    .op_binary(bop, x, y)
+                    .map_err(|e| e.resolve(span, &[xs, ys]));
+            }
+            let (x, y) = (crate::autodiff::strip(x), crate::autodiff::strip(y));
+            return self.binary(op, &x, &y, span, xs, ys);
+        }
         match (x, y) {
             (Value::Num(..) | Value::Array(_), Value::Num(..) | Value::Array(_)) => {
                 let (Some(a), Some(b)) = (x.as_operand(), y.as_operand()) else {
@@ -824,7 +886,9 @@ impl Interp {
         xs: Span,
         ys: Span,
     ) -> Result<Value> {
-        if let (Value::Array(mut a), Some(b)) = (x.clone(), y.as_operand()) {
+        if let (Value::Array(mut a), Some(b), 0) =
+            (x.clone(), y.as_operand(), crate::autodiff::level_of(y))
+        {
             if let Some(bop) = inplace_op(op) {
                 if crate::array::inplace::apply(bop, &mut a, &b)
                     .map_err(|e| e.resolve(span, &[xs, ys]))?
@@ -863,11 +927,7 @@ impl Interp {
     }
 
     fn matmul(&mut self, x: &Value, y: &Value, span: Span, xs: Span, ys: Span) -> Result<Value> {
-        let a = self.to_array_arg(x, xs, "@")?;
-        let b = self.to_array_arg(y, ys, "@")?;
-        crate::array::linalg::matmul(&a, &b)
-            .map(Value::from_array)
-            .map_err(|e| e.resolve(span, &[xs, ys]))
+        self.op_matmul(x, y).map_err(|e| e.resolve(span, &[xs, ys]))
     }
 
     /// Convert a value to an array or explain why not.
@@ -895,6 +955,7 @@ impl Interp {
                 .with_help("use any(x) if one true element is enough, or all(x) if every element must be true")),
             },
             Value::None => Ok(false),
+            Value::Traced(t) => self.truth(&t.value, span),
             Value::Str(s) => Ok(!s.is_empty()),
             Value::Tuple(t) => Ok(!t.is_empty()),
             Value::Dict(d) => Ok(!d.is_empty()),
@@ -975,9 +1036,11 @@ impl Interp {
             Value::Func(Func::Builtin(b)) => {
                 let args = Args::bind(b, pos, pos_spans, kw, span)?;
                 let spans = args.spans.clone();
-                (b.f)(self, args).map_err(|e| e.resolve(span, &spans))
+                self.call_builtin_args(b, args)
+                    .map_err(|e| e.resolve(span, &spans))
             }
             Value::Func(Func::User(c)) => self.call_user(c, pos, pos_spans, kw, span),
+            Value::Func(Func::Grad(g)) => self.call_grad(g, pos, pos_spans, kw, span),
             // Calling a dtype converts: float32(x) is astype(x, float32).
             Value::DType(d) if pos.len() == 1 && kw.is_empty() => match value_to_array(&pos[0]) {
                 Some(a) => Ok(Value::from_array(a.astype(*d))),
@@ -1121,6 +1184,12 @@ impl Interp {
             }
             return Err(e);
         }
+        if let Value::Traced(_) = v {
+            if &*name == "T" {
+                return self.call_named("transpose", vec![v.clone()], vec![], aspan);
+            }
+            return self.attr(&crate::autodiff::strip(v), a, vspan, aspan);
+        }
         let arr = match v {
             Value::Num(s, _) => Array::scalar(*s),
             Value::Array(a) => a.clone(),
@@ -1190,6 +1259,14 @@ fn inplace_op(op: BinOp) -> Option<BinaryOp> {
         BinOp::Pow => BinaryOp::Pow,
         _ => return None,
     })
+}
+
+/// An error if Ctrl-C was pressed since the last check.
+pub fn check_interrupted() -> Result<()> {
+    if INTERRUPTED.load(Ordering::Relaxed) && INTERRUPTED.swap(false, Ordering::Relaxed) {
+        return Err(Error::new(ErrorKind::Interrupted, "stopped by Ctrl-C"));
+    }
+    Ok(())
 }
 
 /// The closest name by edit distance (for "did you mean" hints).
