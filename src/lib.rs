@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod output;
 pub mod repl;
+pub mod stdlib;
 pub mod syntax;
 pub mod value;
 

@@ -93,6 +93,13 @@ impl Interp {
         for (name, v) in builtins::constants() {
             it.set_global(sym::intern(name), v);
         }
+        for (name, src) in crate::stdlib::FILES {
+            if let Err(e) = it.run_source(name, src) {
+                // The stdlib ships with arr; a failure here is a bug in arr.
+                let r = it.render(&e, false);
+                it.out.warn(&format!("arr: internal error: the standard library failed to load:\n{r}"));
+            }
+        }
         it
     }
 
