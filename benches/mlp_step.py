@@ -1,0 +1,30 @@
+# The same step in NumPy with a hand-written backward pass.
+import time
+import numpy as np
+
+rng = np.random.default_rng(0)
+X = rng.standard_normal((256, 784))
+y = rng.integers(0, 10, 256)
+W1 = 0.01 * rng.standard_normal((784, 128)); b1 = np.zeros(128)
+W2 = 0.01 * rng.standard_normal((128, 10)); b2 = np.zeros(10)
+
+
+def step():
+    h = np.tanh(X @ W1 + b1)
+    z = h @ W2 + b2
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    p = e / e.sum(axis=1, keepdims=True)
+    n = X.shape[0]
+    loss = -np.log(p[np.arange(n), y]).mean()
+    dz = p.copy(); dz[np.arange(n), y] -= 1; dz /= n
+    gW2 = h.T @ dz; gb2 = dz.sum(axis=0)
+    dh = (dz @ W2.T) * (1 - h * h)
+    gW1 = X.T @ dh; gb1 = dh.sum(axis=0)
+    return loss, gW1, gb1, gW2, gb2
+
+
+ts = []
+for i in range(40):
+    t = time.perf_counter(); step(); ts.append(time.perf_counter() - t)
+print("ROW mlp 784-128-10 batch 256 loss+grads", np.median(ts[5:]) * 1000)

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Run arr and NumPy on the same work, in one run, and print a table of
+median times and ratios (arr time / NumPy time: below 1 means arr is faster).
+
+usage: python3 benches/run.py [--arr target/release/arr] [--only NAME]
+
+Each benchmark is a pair benches/NAME.arr + benches/NAME.py; both print
+lines `ROW <label> <median milliseconds>`, timed inside the process (start-up
+excluded). Needs numpy in the Python that runs this script.
+"""
+import argparse, glob, os, platform, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def rows(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE)
+    if p.returncode != 0:
+        sys.stderr.write(f"{' '.join(cmd)} failed:\n{p.stdout}{p.stderr}\n")
+        return {}
+    out = {}
+    for line in p.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0] == "ROW":
+            out[" ".join(parts[1:-1])] = float(parts[-1])
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--arr", default=os.path.join(HERE, "..", "target", "release", "arr"))
+    ap.add_argument("--only", default="")
+    a = ap.parse_args()
+    arr = os.path.abspath(a.arr)
+    import numpy
+    print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.platform()}; numpy {numpy.__version__}, python {platform.python_version()}")
+    print(f"| benchmark | NumPy ms | arr ms | arr/NumPy |")
+    print(f"|---|---:|---:|---:|")
+    for f in sorted(glob.glob(os.path.join(HERE, "*.arr"))):
+        name = os.path.splitext(os.path.basename(f))[0]
+        if a.only and a.only not in name:
+            continue
+        py = os.path.join(HERE, name + ".py")
+        if not os.path.exists(py):
+            continue
+        ra = rows([arr, f])
+        rn = rows([sys.executable, py])
+        for label in rn:
+            n = rn[label]
+            v = ra.get(label)
+            ratio = f"{v / n:.2f}" if v is not None and n > 0 else "n/a"
+            vs = f"{v:.4f}" if v is not None else "failed"
+            print(f"| {label} | {n:.4f} | {vs} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
