@@ -35,9 +35,17 @@ pub fn docs() -> &'static [StdDoc] {
                     }
                 } else if let Some(def) = t.strip_prefix("fn ") {
                     if !doc.is_empty() {
-                        let name: String = def.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                        let name: String = def
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
                         let sig_end = def.find(')').map(|i| i + 1).unwrap_or(def.len());
-                        out.push(StdDoc { name, sig: def[..sig_end].to_string(), doc: doc.join("\n"), examples: std::mem::take(&mut ex) });
+                        out.push(StdDoc {
+                            name,
+                            sig: def[..sig_end].to_string(),
+                            doc: doc.join("\n"),
+                            examples: std::mem::take(&mut ex),
+                        });
                     }
                     doc.clear();
                     ex.clear();

@@ -50,8 +50,23 @@ fn help_lists_every_builtin() {
 #[test]
 fn every_stdlib_function_has_doc_and_examples_that_run() {
     let docs = arr::stdlib::docs();
-    for name in ["sigmoid", "relu", "softmax", "log_softmax", "logsumexp", "one_hot", "mse", "cross_entropy", "sgd", "adam", "check_grad"] {
-        assert!(docs.iter().any(|d| d.name == name), "stdlib lacks a documented {name}");
+    for name in [
+        "sigmoid",
+        "relu",
+        "softmax",
+        "log_softmax",
+        "logsumexp",
+        "one_hot",
+        "mse",
+        "cross_entropy",
+        "sgd",
+        "adam",
+        "check_grad",
+    ] {
+        assert!(
+            docs.iter().any(|d| d.name == name),
+            "stdlib lacks a documented {name}"
+        );
     }
     let mut failures = Vec::new();
     for d in docs {
@@ -62,9 +77,11 @@ fn every_stdlib_function_has_doc_and_examples_that_run() {
             let r = common::run(code);
             match (r.error, r.value) {
                 (Some(e), _) => failures.push(format!("{}: `{}` failed:\n{}", d.name, code, e)),
-                (None, v) if v.as_deref().map(str::trim_end) != Some(want.trim_end()) => {
-                    failures.push(format!("{}: `{}`\n  want: {:?}\n  got:  {:?}", d.name, code, want, v))
-                }
+                (None, v) if v.as_deref().map(str::trim_end) != Some(want.trim_end()) => failures
+                    .push(format!(
+                        "{}: `{}`\n  want: {:?}\n  got:  {:?}",
+                        d.name, code, want, v
+                    )),
                 _ => {}
             }
         }

@@ -77,23 +77,43 @@ const CASES: &[(&str, &str, &str)] = &[
 ];
 
 fn check_case(name: &str, f: &str, x: &str) -> Option<String> {
-    let f = if f.starts_with("fn(") { format!("fn _f{}", &f[2..]) } else { format!("_f = {f}") };
+    let f = if f.starts_with("fn(") {
+        format!("fn _f{}", &f[2..])
+    } else {
+        format!("_f = {f}")
+    };
     let code = format!("{f}\nerr = check_grad(_f, {x})\nerr");
     let r = common::run(&code);
     if let Some(e) = r.error {
         return Some(format!("{name}: {e}"));
     }
-    let err: f64 = r.value.as_deref().unwrap_or("nan").parse().unwrap_or(f64::NAN);
+    let err: f64 = r
+        .value
+        .as_deref()
+        .unwrap_or("nan")
+        .parse()
+        .unwrap_or(f64::NAN);
     if !(err < 1e-6) {
-        return Some(format!("{name}: grad differs from finite differences by {err}"));
+        return Some(format!(
+            "{name}: grad differs from finite differences by {err}"
+        ));
     }
     None
 }
 
 #[test]
 fn every_primitive_matches_finite_differences() {
-    let failures: Vec<String> = CASES.iter().filter_map(|(n, f, x)| check_case(n, f, x)).collect();
-    assert!(failures.is_empty(), "{} of {} gradient checks failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|(n, f, x)| check_case(n, f, x))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} gradient checks failed:\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
 }
 
 /// The builtin table and the gradient rules must not drift apart: every
@@ -102,11 +122,15 @@ fn every_primitive_matches_finite_differences() {
 fn every_differentiable_builtin_has_a_check() {
     let mut missing = Vec::new();
     for b in arr::builtins::table() {
-        if arr::autodiff::backward::has_rule(b.name) && !CASES.iter().any(|(n, _, _)| *n == b.name) {
+        if arr::autodiff::backward::has_rule(b.name) && !CASES.iter().any(|(n, _, _)| *n == b.name)
+        {
             missing.push(b.name);
         }
     }
-    assert!(missing.is_empty(), "differentiable builtins without a finite-difference check: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "differentiable builtins without a finite-difference check: {missing:?}"
+    );
 }
 
 fn value(code: &str) -> String {
@@ -121,44 +145,91 @@ fn value(code: &str) -> String {
 fn higher_order_and_structures() {
     assert_eq!(value("grad(grad(x -> x ** 3))(2.0)"), "12.0");
     assert_eq!(value("grad(grad(grad(x -> x ** 4)))(1.0)"), "24.0");
-    assert_eq!(value("grad(grad(x -> sum(x ** 3)))([1.0, 2.0]) == [6.0, 12.0]").as_str(), "[ true  true]");
-    assert_eq!(value("hessian(x -> sum(x ** 2) * x[0])([1.0, 2.0])"), "[[6. 4.]\n [4. 2.]]");
-    assert_eq!(value("jacobian(x -> x[::-1] * 3)([1.0, 2.0])"), "[[0. 3.]\n [3. 0.]]");
+    assert_eq!(
+        value("grad(grad(x -> sum(x ** 3)))([1.0, 2.0]) == [6.0, 12.0]").as_str(),
+        "[ true  true]"
+    );
+    assert_eq!(
+        value("hessian(x -> sum(x ** 2) * x[0])([1.0, 2.0])"),
+        "[[6. 4.]\n [4. 2.]]"
+    );
+    assert_eq!(
+        value("jacobian(x -> x[::-1] * 3)([1.0, 2.0])"),
+        "[[0. 3.]\n [3. 0.]]"
+    );
     // tuples and dicts of parameters give the same structure back
-    assert_eq!(value("grad(p -> sum(p.W * p.b))({\"W\": [1.0, 2.0], \"b\": [3.0, 4.0]})"), "{\"W\": [3. 4.], \"b\": [1. 2.]}");
+    assert_eq!(
+        value("grad(p -> sum(p.W * p.b))({\"W\": [1.0, 2.0], \"b\": [3.0, 4.0]})"),
+        "{\"W\": [3. 4.], \"b\": [1. 2.]}"
+    );
     assert_eq!(value("grad(t -> t[0] * t[1])((2.0, 5.0))"), "(5.0, 2.0)");
-    assert_eq!(value("grad((a, b) -> a * b ** 2, argnums=(0, 1))(3.0, 2.0)"), "(4.0, 12.0)");
-    assert_eq!(value("grad((a, b) -> a * b ** 2, argnums=1)(3.0, 2.0)"), "12.0");
+    assert_eq!(
+        value("grad((a, b) -> a * b ** 2, argnums=(0, 1))(3.0, 2.0)"),
+        "(4.0, 12.0)"
+    );
+    assert_eq!(
+        value("grad((a, b) -> a * b ** 2, argnums=1)(3.0, 2.0)"),
+        "12.0"
+    );
     // an unused parameter gets zeros, never none
-    assert_eq!(value("grad(p -> sum(p.a ** 2))({\"a\": [1.0], \"b\": [7.0, 8.0]})"), "{\"a\": [2.], \"b\": [0. 0.]}");
+    assert_eq!(
+        value("grad(p -> sum(p.a ** 2))({\"a\": [1.0], \"b\": [7.0, 8.0]})"),
+        "{\"a\": [2.], \"b\": [0. 0.]}"
+    );
     assert_eq!(value("grad(x -> 3.0)(1.0)"), "0.0");
 }
 
 #[test]
 fn grad_follows_control_flow_closures_and_recursion() {
-    assert_eq!(value("fn f(x) {\n if x > 0 { return x ** 2 }\n return -x\n}\n(grad(f)(3.0), grad(f)(-3.0))"), "(6.0, -1.0)");
+    assert_eq!(
+        value(
+            "fn f(x) {\n if x > 0 { return x ** 2 }\n return -x\n}\n(grad(f)(3.0), grad(f)(-3.0))"
+        ),
+        "(6.0, -1.0)"
+    );
     assert_eq!(value("fn p(x, n) {\n if n == 0 { return 1.0 }\n return x * p(x, n - 1)\n}\ngrad(x -> p(x, 5))(2.0)"), "80.0");
     assert_eq!(value("k = 3.0\nfn f(x) {\n s = 0.0\n for i in range(4) { s = s + k * x ** i }\n return s\n}\ngrad(f)(2.0)"), "51.0");
-    assert_eq!(value("fn mk(c) = x -> c * x ** 2\ngrad(mk(5.0))(1.0)"), "10.0");
+    assert_eq!(
+        value("fn mk(c) = x -> c * x ** 2\ngrad(mk(5.0))(1.0)"),
+        "10.0"
+    );
     // nested grad with a closure over the outer variable (no perturbation confusion)
     assert_eq!(value("grad(x -> grad(y -> x * y)(1.0))(2.0)"), "1.0");
     assert_eq!(value("grad(x -> x * grad(y -> x * y)(3.0))(2.0)"), "4.0");
     // integer and boolean results carry no gradient
     assert_eq!(value("grad(x -> sum(x * (x > 0)))([1.0, -2.0])"), "[1. 0.]");
-    assert_eq!(value("grad(x -> sum(x) * argmax(x))([1.0, 3.0])"), "[1. 1.]");
+    assert_eq!(
+        value("grad(x -> sum(x) * argmax(x))([1.0, 3.0])"),
+        "[1. 1.]"
+    );
 }
 
 #[test]
 fn grad_errors_show_shape_dtype_and_definition() {
     let r = common::run("fn f(x) = x * 2\ngrad(f)([1.0, 2.0])");
     let e = r.error.expect("must fail");
-    assert!(e.contains("must return a single float") && e.contains("float64 array of shape (2,)") && e.contains("defined here") && e.contains("jacobian"), "{e}");
+    assert!(
+        e.contains("must return a single float")
+            && e.contains("float64 array of shape (2,)")
+            && e.contains("defined here")
+            && e.contains("jacobian"),
+        "{e}"
+    );
     let r = common::run("grad(x -> 1)(2.0)");
     let e = r.error.expect("must fail");
-    assert!(e.contains("int64") && e.contains("carry no gradient"), "{e}");
+    assert!(
+        e.contains("int64") && e.contains("carry no gradient"),
+        "{e}"
+    );
     let r = common::run("grad(x -> x * 2.0)(2)");
     let e = r.error.expect("must fail");
-    assert!(e.contains("differentiates float values") && e.contains("int64"), "{e}");
+    assert!(
+        e.contains("differentiates float values") && e.contains("int64"),
+        "{e}"
+    );
     let r = common::run("grad(x -> sum(sort(x)))([1.0, 2.0])");
-    assert!(r.error.expect("must fail").contains("cannot be differentiated yet"));
+    assert!(r
+        .error
+        .expect("must fail")
+        .contains("cannot be differentiated yet"));
 }

@@ -120,7 +120,10 @@ pub fn help_index() -> String {
             .collect();
         s.push_str(&format!("  {:<12} {}\n", c, names.join(" ")));
     }
-    let std: Vec<&str> = crate::stdlib::docs().iter().map(|d| d.name.as_str()).collect();
+    let std: Vec<&str> = crate::stdlib::docs()
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
     s.push_str(&format!("  {:<12} {}\n", "learning", std.join(" ")));
     s.push_str("  constants    pi e inf nan newaxis bool int64 float32 float64 argv");
     s
@@ -132,7 +135,9 @@ pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
         Some(Value::Func(Func::Builtin(b))) => help_text(b),
         Some(Value::Str(n)) => match super::lookup(n) {
             Some(b) => help_text(b),
-            None if crate::stdlib::doc(n).is_some() => crate::stdlib::doc(n).map(crate::stdlib::help_text).unwrap_or_default(),
+            None if crate::stdlib::doc(n).is_some() => crate::stdlib::doc(n)
+                .map(crate::stdlib::help_text)
+                .unwrap_or_default(),
             None => {
                 let mut e = Error::new(ErrorKind::Name, format!("no builtin named `{n}`"))
                     .label(At::Arg(0), "unknown");
@@ -142,8 +147,17 @@ pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
                 return Err(e);
             }
         },
-        Some(Value::Func(Func::User(c))) if c.def.name.map(|n| crate::stdlib::doc(&n.to_string()).is_some()).unwrap_or(false) => {
-            c.def.name.and_then(|n| crate::stdlib::doc(&n.to_string())).map(crate::stdlib::help_text).unwrap_or_default()
+        Some(Value::Func(Func::User(c)))
+            if c.def
+                .name
+                .map(|n| crate::stdlib::doc(&n.to_string()).is_some())
+                .unwrap_or(false) =>
+        {
+            c.def
+                .name
+                .and_then(|n| crate::stdlib::doc(&n.to_string()))
+                .map(crate::stdlib::help_text)
+                .unwrap_or_default()
         }
         Some(Value::Func(Func::User(c))) => {
             let params: Vec<String> = c

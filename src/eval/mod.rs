@@ -97,7 +97,9 @@ impl Interp {
             if let Err(e) = it.run_source(name, src) {
                 // The stdlib ships with arr; a failure here is a bug in arr.
                 let r = it.render(&e, false);
-                it.out.warn(&format!("arr: internal error: the standard library failed to load:\n{r}"));
+                it.out.warn(&format!(
+                    "arr: internal error: the standard library failed to load:\n{r}"
+                ));
             }
         }
         it
@@ -568,13 +570,12 @@ impl Interp {
                         },
                     };
                     let span = t.span.to(value.span);
-                    let r = self.binary_inplace(op, cur.clone(), &v, span, t.span, value.span);
-                    match r {
+                    match self.binary_inplace(op, cur, &v, span, t.span, value.span) {
                         Ok(nv) => {
                             self.assign(t.name, nv);
                             Ok(())
                         }
-                        Err(e) => {
+                        Err((e, cur)) => {
                             self.assign(t.name, cur);
                             Err(e.at(op_span))
                         }
@@ -892,19 +893,26 @@ impl Interp {
         span: Span,
         xs: Span,
         ys: Span,
-    ) -> Result<Value> {
-        if let (Value::Array(mut a), Some(b), 0) =
-            (x.clone(), y.as_operand(), crate::autodiff::level_of(y))
-        {
-            if let Some(bop) = inplace_op(op) {
-                if crate::array::inplace::apply(bop, &mut a, &b)
-                    .map_err(|e| e.resolve(span, &[xs, ys]))?
-                {
-                    return Ok(Value::Array(a));
+    ) -> std::result::Result<Value, (Error, Value)> {
+        let mut x = x;
+        if let Value::Array(mut a) = x {
+            if let (Some(b), 0, Some(bop)) =
+                (y.as_operand(), crate::autodiff::level_of(y), inplace_op(op))
+            {
+                // `a` is the only reference to its buffer here, so the kernel
+                // writes in place; errors happen before any write.
+                match crate::array::inplace::apply(bop, &mut a, &b) {
+                    Ok(true) => return Ok(Value::Array(a)),
+                    Ok(false) => {}
+                    Err(e) => return Err((e.resolve(span, &[xs, ys]), Value::Array(a))),
                 }
             }
+            x = Value::Array(a);
         }
-        self.binary(op, &x, y, span, xs, ys)
+        match self.binary(op, &x, y, span, xs, ys) {
+            Ok(v) => Ok(v),
+            Err(e) => Err((e, x)),
+        }
     }
 
     fn bad_operands(
