@@ -87,11 +87,9 @@ fn run(args: Vec<String>) -> ExitCode {
                 it.set_argv(args[i + 2..].to_vec());
                 return match it.run_source("<-e>", code) {
                     Ok(Some(v)) => {
-                        if !matches!(v, arr::value::Value::None) || !code.trim_end().ends_with(';')
-                        {
-                            if !code.trim_end().ends_with(';') {
-                                it.out.print(&arr::eval::repr(&v));
-                            }
+                        // Like the REPL: a trailing `;` or a none value prints nothing.
+                        if !code.trim_end().ends_with(';') && !matches!(v, arr::value::Value::None) {
+                            it.out.print(&arr::eval::repr(&v));
                         }
                         ExitCode::SUCCESS
                     }

@@ -133,3 +133,29 @@ fn gpu_block_falls_back_to_cpu_with_one_warning() {
     assert_eq!(code, 1);
     assert!(se.contains("require-gpu"));
 }
+
+#[test]
+fn printing_follows_numpy() {
+    let cases: &[(&str, &str)] = &[
+        ("[1.0, 2.0, 3.0]", "[1. 2. 3.]"),
+        ("[[1, 2], [3, 4]]", "[[1 2]\n [3 4]]"),
+        ("[true, false]", "[ true false]"),
+        ("3", "3"),
+        ("2.5", "2.5"),
+        ("true", "true"),
+        ("[1.5, 2.25, -10.0]", "[  1.5    2.25 -10.  ]"),
+        ("arange(1002)", "[   0    1    2 ...  999 1000 1001]"),
+        ("[1e-5, 1.0]", "[1.e-05 1.e+00]"),
+        ("(1, [1, 2])", "(1, [1 2])"),
+        ("{\"a\": 1.5}", "{\"a\": 1.5}"),
+        ("\"text\"", "\"text\""),
+        ("none", ""),
+        ("float32", "float32"),
+        ("astype([0.1, 0.2], float32)", "[0.1 0.2]"),
+    ];
+    for (code, want) in cases {
+        let (code_rc, so, se) = out(arr().args(["-e", code]));
+        assert_eq!(code_rc, 0, "{code}: {se}");
+        assert_eq!(so.trim_end_matches('\n'), *want, "printing {code}");
+    }
+}
