@@ -25,6 +25,13 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("arr: internal error: {info}\nThis is a bug in arr; please report it with the code that caused it.");
     }));
+    // Ctrl-C stops the running computation at the next loop iteration or
+    // call (the REPL keeps its session); a second Ctrl-C before that quits.
+    let _ = ctrlc::set_handler(|| {
+        if arr::eval::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
     let child = std::thread::Builder::new()
         .name("arr".into())
         .stack_size(STACK_BYTES)
