@@ -95,7 +95,8 @@ fn run(args: Vec<String>) -> ExitCode {
                 return match it.run_source("<-e>", code) {
                     Ok(Some(v)) => {
                         // Like the REPL: a trailing `;` or a none value prints nothing.
-                        if !code.trim_end().ends_with(';') && !matches!(v, arr::value::Value::None) {
+                        if !code.trim_end().ends_with(';') && !matches!(v, arr::value::Value::None)
+                        {
                             it.out.print(&arr::eval::repr(&v));
                         }
                         ExitCode::SUCCESS

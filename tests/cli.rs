@@ -166,15 +166,29 @@ fn ctrl_c_stops_a_running_script_with_an_error() {
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("spin.arr");
     std::fs::write(&f, "print(\"started\")\nwhile true { x = 1 }\n").unwrap();
-    let mut child = arr().arg(&f).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = arr()
+        .arg(&f)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut line = String::new();
     use std::io::BufRead;
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     assert_eq!(line, "started\n");
     let t = std::time::Instant::now();
-    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     let o = child.wait_with_output().unwrap();
-    assert!(t.elapsed() < std::time::Duration::from_secs(2), "stopping took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(2),
+        "stopping took {:?}",
+        t.elapsed()
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("stopped by Ctrl-C"));
     std::fs::remove_dir_all(&dir).ok();
