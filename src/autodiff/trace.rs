@@ -339,7 +339,7 @@ impl Interp {
         self.tapes.push(Tape::default());
         let r = self.call_grad_inner(g, lvl, &mut pos, &pos_spans, kw, span);
         self.tapes.truncate(lvl as usize - 1);
-        r
+        r.map_err(|e| e.at(span))
     }
 
     fn call_grad_inner(

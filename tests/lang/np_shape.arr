@@ -58,7 +58,7 @@ assert(shape(out) == (3, 4), "reshape_infer: shape")
 assert(all(out == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]), "reshape_infer: values")
 
 # transpose_axes
-a = reshape(arange(24), 2, 3, 4); out = (transpose(a), transpose(a, 1, 0, 2), a.T.shape)
+a = reshape(arange(24), 2, 3, 4); out = (transpose(a), transpose(a, 1, 0, 2), array(a.T.shape))
 assert(dtype(out[0]) == int64, "transpose_axes[0]: dtype")
 assert(shape(out[0]) == (4, 3, 2), "transpose_axes[0]: shape")
 assert(all(out[0] == [[[0, 12], [4, 16], [8, 20]], [[1, 13], [5, 17], [9, 21]], [[2, 14], [6, 18], [10, 22]], [[3, 15], [7, 19], [11, 23]]]), "transpose_axes[0]: values")
