@@ -2,15 +2,17 @@
 //! signature, doc, examples — and argument binding from the signature.
 //! Topic files hold the implementations.
 
-/// One builtin table row: `b!(name, sig, category, method, fn, doc, (example, output)...)`.
+/// One table row: `b!(name, sig, category, method, fn, doc, (code, output)...)`.
+/// Defined before the topic modules so each can declare its own `ROWS`.
 macro_rules! b {
     ($name:literal, $sig:literal, $cat:literal, $method:literal, $f:path, $doc:literal $(, ($code:literal, $out:literal))* $(,)?) => {
-        Builtin { name: $name, sig: $sig, category: $cat, doc: $doc, examples: &[$(($code, $out)),*], method: $method, f: $f }
+        $crate::builtins::Builtin { name: $name, sig: $sig, category: $cat, doc: $doc, examples: &[$(($code, $out)),*], method: $method, f: $f }
     };
 }
 
 mod autodiff;
 mod create;
+mod linalg;
 mod math;
 mod misc;
 mod reduce;
