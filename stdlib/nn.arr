@@ -7,7 +7,9 @@
 #: ex: sigmoid(0.0) => 0.5
 #: ex: sigmoid([-100.0, 100.0]) => [3.72007598e-44 1.00000000e+00]
 fn sigmoid(x) {
-    e = exp(-abs(x))
+    # exp(-|x|) never overflows. minimum(-x, x) rather than -abs(x) so the
+    # gradient at 0 is right (ties take the first operand's slope).
+    e = exp(minimum(-x, x))
     return where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 }
 

@@ -184,6 +184,5 @@ pub fn no_gradient(name: &str) -> bool {
             | "zeros"
             | "ones"
             | "full"
-            | "to"
     )
 }
