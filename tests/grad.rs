@@ -64,7 +64,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("dot", "x -> dot(x, x * 2) + sum(dot(reshape(x, 2, 3), [1.0, 2.0, 3.0]))", "[0.1, 0.2, -0.3, 0.4, 0.5, 0.6]"),
     ("outer", "x -> sum(outer(x, x[::-1]) ** 2)", "[0.1, 0.2, -0.3]"),
     ("trace", "x -> trace(reshape(x, 2, 2) @ reshape(x, 2, 2))", "[0.1, 0.2, -0.3, 0.4]"),
-    ("astype", "x -> sum(astype(x * 3, float64) ** 2) + dtype(grad(z -> sum(astype(z, float32)))(x)) == float64", "[0.1, 0.2, -0.3]"),
+    ("astype", "x -> sum(astype(x * 3, float64) ** 2) + (dtype(grad(z -> sum(astype(z, float32)))(x)) == float64)", "[0.1, 0.2, -0.3]"),
     ("copy", "x -> sum(copy(x) ** 2)", "[0.1, 0.2, -0.3]"),
     ("array", "x -> sum(array(x) ** 2)", "[0.1, 0.2, -0.3]"),
     ("float", "x -> float(sum(x)) ** 2", "[0.1, 0.2, -0.3]"),

@@ -67,6 +67,7 @@ pub fn has_rule(name: &str) -> bool {
             | "copy"
             | "array"
             | "float"
+            | "to"
             | "inv"
             | "solve"
             | "det"
