@@ -2,6 +2,7 @@
 
 pub mod array;
 pub mod builtins;
+pub mod data;
 pub mod diagnostics;
 pub mod eval;
 pub mod output;
