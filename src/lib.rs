@@ -3,6 +3,7 @@
 pub mod array;
 pub mod autodiff;
 pub mod builtins;
+pub mod data;
 pub mod diagnostics;
 pub mod eval;
 pub mod output;

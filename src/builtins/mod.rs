@@ -12,6 +12,7 @@ macro_rules! b {
 
 mod autodiff;
 mod create;
+mod data;
 mod linalg;
 mod math;
 mod misc;
@@ -36,7 +37,8 @@ pub type BuiltinFn = fn(&mut Interp, Args) -> Result<Value>;
 #[derive(Clone, Copy)]
 pub struct Builtin {
     pub name: &'static str,
-    /// `name(a, axis=none, keepdims=false)`; `*rest` takes any number.
+    /// `name(a, axis=none, keepdims=false)`; `*rest` takes any number of
+    /// positional arguments, a final `**named` any other keyword arguments.
     pub sig: &'static str,
     pub category: &'static str,
     pub doc: &'static str,
@@ -60,6 +62,8 @@ pub struct Param {
     pub sym: Sym,
     pub required: bool,
     pub rest: bool,
+    /// `**named`: collects keyword arguments no other parameter takes.
+    pub kwrest: bool,
 }
 
 fn parse_sig(sig: &str) -> Vec<Param> {
@@ -92,13 +96,15 @@ fn parse_sig(sig: &str) -> Vec<Param> {
             Some((n, _)) => (n.trim(), false),
             None => (p, true),
         };
-        let rest = name.starts_with('*');
+        let kwrest = name.starts_with("**");
+        let rest = name.starts_with('*') && !kwrest;
         let name = name.trim_start_matches('*').to_string();
         out.push(Param {
             sym: sym::intern(&name),
             name,
-            required: required && !rest,
+            required: required && !rest && !kwrest,
             rest,
+            kwrest,
         });
     }
     out
@@ -117,6 +123,7 @@ fn specs() -> &'static HashMap<&'static str, (usize, Vec<ParamSpecLite>)> {
                         name: p.name,
                         required: p.required,
                         rest: p.rest,
+                        kwrest: p.kwrest,
                     })
                     .collect();
                 (b.name, (i, ps))
@@ -131,6 +138,7 @@ pub struct ParamSpecLite {
     pub name: String,
     pub required: bool,
     pub rest: bool,
+    pub kwrest: bool,
 }
 
 pub fn lookup(name: &str) -> Option<&'static Builtin> {
@@ -148,12 +156,18 @@ pub fn params_of(b: &Builtin) -> &'static [ParamSpecLite] {
 #[derive(Clone)]
 pub struct Args {
     pub name: &'static str,
-    /// One slot per parameter in signature order (`*rest` slot is None).
+    /// One slot per parameter in signature order (`*rest` and `**named` slots are None).
     pub vals: Vec<Option<Value>>,
-    /// Span of each slot's argument (the call span when absent); then one per rest arg.
+    /// Span of each slot's argument (the call span when absent); then one
+    /// per rest arg; then one per `kwrest` arg.
     pub spans: Vec<Span>,
     pub rest: Vec<Value>,
     pub rest_start: usize,
+    /// Keyword arguments collected by a `**named` parameter, in call order
+    /// (name, value, span of `name=value`); their `At::Arg` index is
+    /// `kwrest_start + k`.
+    pub kwrest: Vec<(String, Value, Span)>,
+    pub kwrest_start: usize,
     pub call: Span,
 }
 
@@ -166,9 +180,12 @@ impl Args {
         call: Span,
     ) -> Result<Args> {
         let params = params_of(b);
-        let n = params.len();
-        let mut vals: Vec<Option<Value>> = vec![None; n];
-        let mut spans = vec![call; n];
+        // A `**named` parameter comes last and takes no positional argument.
+        let n = params.iter().filter(|p| !p.kwrest).count();
+        let has_kwrest = params.iter().any(|p| p.kwrest);
+        let mut kwrest: Vec<(String, Value, Span)> = Vec::new();
+        let mut vals: Vec<Option<Value>> = vec![None; params.len()];
+        let mut spans = vec![call; params.len()];
         let mut rest = Vec::new();
         let mut rest_spans = Vec::new();
         let rest_idx = params.iter().position(|p| p.rest);
@@ -198,7 +215,10 @@ impl Args {
         }
         for (k, v, s) in kw {
             let kname = sym::name(k);
-            match params.iter().position(|p| p.name == *kname && !p.rest) {
+            match params
+                .iter()
+                .position(|p| p.name == *kname && !p.rest && !p.kwrest)
+            {
                 Some(i) if vals[i].is_none() => {
                     vals[i] = Some(v);
                     spans[i] = s;
@@ -209,6 +229,16 @@ impl Args {
                         format!("{}() got two values for `{}`", b.name, kname),
                     )
                     .at(s))
+                }
+                None if has_kwrest => {
+                    if kwrest.iter().any(|(k, _, _)| *k == *kname) {
+                        return Err(Error::new(
+                            ErrorKind::Arity,
+                            format!("{}() got two values for `{}`", b.name, kname),
+                        )
+                        .at(s));
+                    }
+                    kwrest.push((kname.to_string(), v, s));
                 }
                 None => {
                     let mut e = Error::new(
@@ -239,12 +269,16 @@ impl Args {
         }
         let rest_start = spans.len();
         spans.extend(rest_spans);
+        let kwrest_start = spans.len();
+        spans.extend(kwrest.iter().map(|(_, _, s)| *s));
         Ok(Args {
             name: b.name,
             vals,
             spans,
             rest,
             rest_start,
+            kwrest,
+            kwrest_start,
             call,
         })
     }
