@@ -2,9 +2,19 @@
 //! signature, doc, examples — and argument binding from the signature.
 //! Topic files hold the implementations.
 
+/// `b!(name, sig, category, method, f, doc, (code, output)...)`: one row of
+/// the builtin table. Defined before the topic modules so each can declare
+/// its own `ROWS` slice.
+macro_rules! b {
+    ($name:literal, $sig:literal, $cat:literal, $method:literal, $f:path, $doc:literal $(, ($code:literal, $out:literal))* $(,)?) => {
+        $crate::builtins::Builtin { name: $name, sig: $sig, category: $cat, doc: $doc, examples: &[$(($code, $out)),*], method: $method, f: $f }
+    };
+}
+
 mod create;
 mod math;
 mod misc;
+mod random;
 mod reduce;
 mod shape;
 mod table;

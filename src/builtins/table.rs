@@ -6,18 +6,12 @@ use super::{create as c, math as m, misc as x, reduce as r, shape as s, Builtin}
 use crate::array::{DType, Scalar};
 use crate::value::Value;
 
-macro_rules! b {
-    ($name:literal, $sig:literal, $cat:literal, $method:literal, $f:path, $doc:literal $(, ($code:literal, $out:literal))* $(,)?) => {
-        Builtin { name: $name, sig: $sig, category: $cat, doc: $doc, examples: &[$(($code, $out)),*], method: $method, f: $f }
-    };
-}
-
 /// Every builtin: the core rows below plus each topic file's `ROWS`.
 pub fn table() -> &'static [Builtin] {
     static ALL: std::sync::OnceLock<Vec<Builtin>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         let mut v: Vec<Builtin> = Vec::new();
-        for rows in [CORE] {
+        for rows in [CORE, super::random::ROWS] {
             v.extend(rows.iter().copied());
         }
         v
