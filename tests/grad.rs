@@ -145,7 +145,10 @@ fn value(code: &str) -> String {
 fn higher_order_and_structures() {
     assert_eq!(value("grad(grad(x -> x ** 3))(2.0)"), "12.0");
     assert_eq!(value("grad(grad(grad(x -> x ** 4)))(1.0)"), "24.0");
-    assert_eq!(value("grad(x -> sum(grad(y -> sum(y ** 3))(x)))([1.0, 2.0])"), "[ 6. 12.]");
+    assert_eq!(
+        value("grad(x -> sum(grad(y -> sum(y ** 3))(x)))([1.0, 2.0])"),
+        "[ 6. 12.]"
+    );
     assert_eq!(
         value("hessian(x -> sum(x ** 2) * x[0])([1.0, 2.0])"),
         "[[6. 4.]\n [4. 2.]]"

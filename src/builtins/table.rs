@@ -11,7 +11,13 @@ pub fn table() -> &'static [Builtin] {
     static ALL: std::sync::OnceLock<Vec<Builtin>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         let mut v: Vec<Builtin> = Vec::new();
-        for rows in [CORE, super::autodiff::ROWS, super::linalg::ROWS, super::data::ROWS, super::random::ROWS] {
+        for rows in [
+            CORE,
+            super::autodiff::ROWS,
+            super::linalg::ROWS,
+            super::data::ROWS,
+            super::random::ROWS,
+        ] {
             v.extend(rows.iter().copied());
         }
         v
