@@ -685,3 +685,42 @@ fn unwrap_all(v: &Value) -> Value {
 fn _shape(s: &[usize]) -> String {
     fmt_shape(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::array::Array;
+    use crate::output::Capture;
+    use crate::value::Value;
+    use crate::Interp;
+    use std::rc::Rc;
+
+    fn ptr(v: &Value) -> *const f64 {
+        match crate::autodiff::strip(v) {
+            Value::Array(Array::F64(a)) => a.as_ptr(),
+            other => panic!("not an f64 array: {other:?}"),
+        }
+    }
+
+    /// The tape keeps the operands it read by sharing their buffers, never
+    /// by copying them.
+    #[test]
+    fn tape_shares_operand_buffers() {
+        let mut it = Interp::new(Box::new(Capture::default()));
+        it.tapes.push(super::Tape::default());
+        let w = Value::Array(Array::from_vec(&[64, 64], vec![0.5f64; 64 * 64]));
+        let x = Value::Array(Array::from_vec(&[64], vec![1.0f64; 64]));
+        let leaf = Value::Traced(Rc::new(super::Traced { level: 1, node: 0, value: x.clone() }));
+        it.tapes[0].push(super::Node { op: super::Op::Leaf, inputs: vec![], output: None, parents: vec![], span: Default::default() });
+        let y = it.op_matmul(&w, &leaf).unwrap();
+        let z = it.op_binary(crate::array::elementwise::BinaryOp::Mul, &y, &w).unwrap();
+        let tape = &it.tapes[0];
+        assert_eq!(tape.nodes.len(), 3);
+        let mm = &tape.nodes[1];
+        assert_eq!(ptr(mm.inputs[0].as_ref().unwrap()), ptr(&w), "matmul saved a copy of W");
+        assert_eq!(ptr(mm.inputs[1].as_ref().unwrap()), ptr(&x), "matmul saved a copy of x");
+        let mul = &tape.nodes[2];
+        assert_eq!(ptr(mul.inputs[1].as_ref().unwrap()), ptr(&w), "mul saved a copy of W");
+        assert_eq!(ptr(mul.inputs[0].as_ref().unwrap()), ptr(&y), "mul saved a copy of its traced input");
+        drop(z);
+    }
+}
