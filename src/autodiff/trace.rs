@@ -709,18 +709,46 @@ mod tests {
         it.tapes.push(super::Tape::default());
         let w = Value::Array(Array::from_vec(&[64, 64], vec![0.5f64; 64 * 64]));
         let x = Value::Array(Array::from_vec(&[64], vec![1.0f64; 64]));
-        let leaf = Value::Traced(Rc::new(super::Traced { level: 1, node: 0, value: x.clone() }));
-        it.tapes[0].push(super::Node { op: super::Op::Leaf, inputs: vec![], output: None, parents: vec![], span: Default::default() });
+        let leaf = Value::Traced(Rc::new(super::Traced {
+            level: 1,
+            node: 0,
+            value: x.clone(),
+        }));
+        it.tapes[0].push(super::Node {
+            op: super::Op::Leaf,
+            inputs: vec![],
+            output: None,
+            parents: vec![],
+            span: Default::default(),
+        });
         let y = it.op_matmul(&w, &leaf).unwrap();
-        let z = it.op_binary(crate::array::elementwise::BinaryOp::Mul, &y, &w).unwrap();
+        let z = it
+            .op_binary(crate::array::elementwise::BinaryOp::Mul, &y, &w)
+            .unwrap();
         let tape = &it.tapes[0];
         assert_eq!(tape.nodes.len(), 3);
         let mm = &tape.nodes[1];
-        assert_eq!(ptr(mm.inputs[0].as_ref().unwrap()), ptr(&w), "matmul saved a copy of W");
-        assert_eq!(ptr(mm.inputs[1].as_ref().unwrap()), ptr(&x), "matmul saved a copy of x");
+        assert_eq!(
+            ptr(mm.inputs[0].as_ref().unwrap()),
+            ptr(&w),
+            "matmul saved a copy of W"
+        );
+        assert_eq!(
+            ptr(mm.inputs[1].as_ref().unwrap()),
+            ptr(&x),
+            "matmul saved a copy of x"
+        );
         let mul = &tape.nodes[2];
-        assert_eq!(ptr(mul.inputs[1].as_ref().unwrap()), ptr(&w), "mul saved a copy of W");
-        assert_eq!(ptr(mul.inputs[0].as_ref().unwrap()), ptr(&y), "mul saved a copy of its traced input");
+        assert_eq!(
+            ptr(mul.inputs[1].as_ref().unwrap()),
+            ptr(&w),
+            "mul saved a copy of W"
+        );
+        assert_eq!(
+            ptr(mul.inputs[0].as_ref().unwrap()),
+            ptr(&y),
+            "mul saved a copy of its traced input"
+        );
         drop(z);
     }
 }
