@@ -24,6 +24,12 @@ fn red(a: &Args, op: ReduceOp) -> Result<Value> {
 /// `max(x, 0)` means axis 0 in NumPy; people coming from Python expect the
 /// larger of two values. Say so when the axis is wrong.
 fn hint_axis(a: &Args, e: Error) -> Error {
+    // Point at the axis argument when the axis is what is wrong.
+    let e = if e.message.contains("axis") && e.labels.is_empty() && a.has(1) {
+        e.label_arg(1, "this axis")
+    } else {
+        e
+    };
     if e.message.contains("axis")
         && e.help
             .as_deref()
