@@ -121,19 +121,62 @@ pub fn matmul(a: &Array, b: &Array) -> Result<Array> {
     r.reshape(&final_shape)
 }
 
-fn mm<T: Element + LinalgScalar>(x: &ArrayView2<T>, y: &ArrayView2<T>) -> Array2<T> {
-    let mut c = Array2::<T>::zeros((x.nrows(), y.ncols()));
-    general_mat_mul(
-        <T as num_traits::One>::one(),
-        x,
-        y,
-        <T as num_traits::Zero>::zero(),
-        &mut c,
-    );
-    c
+/// Element types `@` multiplies: floats go to faer's BLAS-speed kernels
+/// (multi-threaded above a size threshold), integers to ndarray's.
+pub trait MatMulElem: Element + LinalgScalar {
+    fn mm(x: &ArrayView2<Self>, y: &ArrayView2<Self>) -> Array2<Self>;
 }
 
-fn batched<T: Element + LinalgScalar>(
+impl MatMulElem for i64 {
+    fn mm(x: &ArrayView2<i64>, y: &ArrayView2<i64>) -> Array2<i64> {
+        let mut c = Array2::<i64>::zeros((x.nrows(), y.ncols()));
+        general_mat_mul(1, x, y, 0, &mut c);
+        c
+    }
+}
+
+/// Multiply-adds above which faer may use every core.
+const PAR_FLOPS: usize = 1 << 18;
+
+macro_rules! faer_mm {
+    ($t:ty) => {
+        impl MatMulElem for $t {
+            fn mm(x: &ArrayView2<$t>, y: &ArrayView2<$t>) -> Array2<$t> {
+                let (n, k, m) = (x.nrows(), x.ncols(), y.ncols());
+                // Row-major and column-major (transposed) views are used in
+                // place; any other layout is copied once.
+                fn view<'a>(v: &'a ArrayView2<'a, $t>, tmp: &'a mut Vec<$t>) -> MatRef<'a, $t> {
+                    let (r, c) = (v.nrows(), v.ncols());
+                    if let Some(s) = v.as_slice() {
+                        return MatRef::from_row_major_slice(s, r, c);
+                    }
+                    if let Some(s) = v.clone().reversed_axes().to_slice() {
+                        return MatRef::from_column_major_slice(s, r, c);
+                    }
+                    *tmp = v.iter().copied().collect();
+                    MatRef::from_row_major_slice(tmp.as_slice(), r, c)
+                }
+                let (mut tx, mut ty) = (Vec::new(), Vec::new());
+                let (lhs, rhs) = (view(x, &mut tx), view(y, &mut ty));
+                let mut out = vec![0 as $t; n * m];
+                let par = if n * k * m >= PAR_FLOPS { faer::Par::rayon(0) } else { faer::Par::Seq };
+                faer::linalg::matmul::matmul(faer::MatMut::from_row_major_slice_mut(&mut out, n, m), faer::Accum::Replace, lhs, rhs, 1.0 as $t, par);
+                match Array2::from_shape_vec((n, m), out) {
+                    Ok(c) => c,
+                    Err(_) => unreachable!("matmul output has n*m elements"),
+                }
+            }
+        }
+    };
+}
+faer_mm!(f64);
+faer_mm!(f32);
+
+fn mm<T: MatMulElem>(x: &ArrayView2<T>, y: &ArrayView2<T>) -> Array2<T> {
+    T::mm(x, y)
+}
+
+fn batched<T: MatMulElem>(
     a: &Arr<T>,
     b: &Arr<T>,
     batch: &[usize],
