@@ -159,8 +159,19 @@ macro_rules! faer_mm {
                 let (mut tx, mut ty) = (Vec::new(), Vec::new());
                 let (lhs, rhs) = (view(x, &mut tx), view(y, &mut ty));
                 let mut out = vec![0 as $t; n * m];
-                let par = if n * k * m >= PAR_FLOPS { faer::Par::rayon(0) } else { faer::Par::Seq };
-                faer::linalg::matmul::matmul(faer::MatMut::from_row_major_slice_mut(&mut out, n, m), faer::Accum::Replace, lhs, rhs, 1.0 as $t, par);
+                let par = if n * k * m >= PAR_FLOPS {
+                    faer::Par::rayon(0)
+                } else {
+                    faer::Par::Seq
+                };
+                faer::linalg::matmul::matmul(
+                    faer::MatMut::from_row_major_slice_mut(&mut out, n, m),
+                    faer::Accum::Replace,
+                    lhs,
+                    rhs,
+                    1.0 as $t,
+                    par,
+                );
                 match Array2::from_shape_vec((n, m), out) {
                     Ok(c) => c,
                     Err(_) => unreachable!("matmul output has n*m elements"),
