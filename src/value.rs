@@ -52,6 +52,17 @@ pub struct Closure {
     pub defaults: Vec<Option<Value>>,
 }
 
+impl Closure {
+    /// The parameter names, for display and help.
+    pub fn param_names(&self) -> Vec<String> {
+        self.def
+            .params
+            .iter()
+            .map(|p| crate::syntax::sym::name(p.name).to_string())
+            .collect()
+    }
+}
+
 impl Value {
     pub fn int(i: i64) -> Value {
         Value::Num(Scalar::I64(i), false)

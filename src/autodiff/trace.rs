@@ -90,13 +90,7 @@ impl Interp {
         {
             return Ok(r);
         }
-        let mut parents = Vec::new();
-        if let Some(n) = xn {
-            parents.push((Slot { arg: 0, item: None }, n));
-        }
-        if let Some(n) = yn {
-            parents.push((Slot { arg: 1, item: None }, n));
-        }
+        let parents = operand_parents(&[xn, yn]);
         Ok(self.record(
             lvl,
             Op::Binary(op),
@@ -125,9 +119,7 @@ impl Interp {
         if float_dtype(&r).is_none() {
             return Ok(r);
         }
-        let parents = xn
-            .map(|n| vec![(Slot { arg: 0, item: None }, n)])
-            .unwrap_or_default();
+        let parents = operand_parents(&[xn]);
         Ok(self.record(
             lvl,
             Op::Unary(op),
@@ -158,13 +150,7 @@ impl Interp {
         if float_dtype(&r).is_none() {
             return Ok(r);
         }
-        let mut parents = Vec::new();
-        if let Some(n) = xn {
-            parents.push((Slot { arg: 0, item: None }, n));
-        }
-        if let Some(n) = yn {
-            parents.push((Slot { arg: 1, item: None }, n));
-        }
+        let parents = operand_parents(&[xn, yn]);
         Ok(self.record(
             lvl,
             Op::MatMul,
@@ -189,9 +175,7 @@ impl Interp {
         if float_dtype(&r).is_none() {
             return Ok(r);
         }
-        let parents = an
-            .map(|n| vec![(Slot { arg: 0, item: None }, n)])
-            .unwrap_or_default();
+        let parents = operand_parents(&[an]);
         Ok(self.record(
             lvl,
             Op::Index(items.clone()),
@@ -234,13 +218,7 @@ impl Interp {
         if float_dtype(&r).is_none() {
             return Ok(r);
         }
-        let mut parents = Vec::new();
-        if let Some(n) = an {
-            parents.push((Slot { arg: 0, item: None }, n));
-        }
-        if let Some(n) = vn {
-            parents.push((Slot { arg: 1, item: None }, n));
-        }
+        let parents = operand_parents(&[an, vn]);
         Ok(self.record(
             lvl,
             Op::SetIndex(items.clone()),
@@ -674,6 +652,15 @@ impl Interp {
         let args = Args::bind(b, pos, spans, kw, span)?;
         self.call_builtin_args(b, args)
     }
+}
+
+/// Parent links for an op's positional operands (those traced at its level).
+fn operand_parents(nodes: &[Option<u32>]) -> Vec<(Slot, u32)> {
+    nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| n.map(|n| (Slot { arg: i, item: None }, n)))
+        .collect()
 }
 
 fn unwrap_all(v: &Value) -> Value {

@@ -160,12 +160,7 @@ pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
                 .unwrap_or_default()
         }
         Some(Value::Func(Func::User(c))) => {
-            let params: Vec<String> = c
-                .def
-                .params
-                .iter()
-                .map(|p| crate::syntax::sym::name(p.name).to_string())
-                .collect();
+            let params = c.param_names();
             let name = c
                 .def
                 .name

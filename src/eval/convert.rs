@@ -169,12 +169,7 @@ pub fn repr(v: &Value) -> String {
         Value::Func(Func::Builtin(b)) => format!("<builtin {}>", b.sig),
         Value::Func(Func::Grad(g)) => format!("<{} of {}>", g.name, repr(&g.f)),
         Value::Func(Func::User(c)) => {
-            let params: Vec<String> = c
-                .def
-                .params
-                .iter()
-                .map(|p| crate::syntax::sym::name(p.name).to_string())
-                .collect();
+            let params = c.param_names();
             match c.def.name {
                 Some(n) => format!("<fn {}({})>", n, params.join(", ")),
                 None => format!("<lambda ({}) ->>", params.join(", ")),
