@@ -1,5 +1,6 @@
 //! arr: a small NumPy-flavoured array language. See `src/README.md` for the map.
 
+pub mod alloc;
 pub mod array;
 pub mod autodiff;
 pub mod builtins;
@@ -13,3 +14,6 @@ pub mod syntax;
 pub mod value;
 
 pub use eval::Interp;
+
+#[global_allocator]
+static GLOBAL: alloc::ArrAlloc = alloc::ArrAlloc;

@@ -221,6 +221,57 @@ fn binary_types(op: BinaryOp, a: &Operand, b: &Operand) -> Result<(DType, DType)
 }
 
 /// `a op b` with NumPy broadcasting and NEP 50 promotion.
+/// The hot path for two immediate numbers in a loop (`s += i * 0.5`):
+/// int64/float64 operands with `+ - * /` and comparisons, computed without
+/// the general promotion machinery. `None` means "take the general path";
+/// whenever it answers, the answer equals `binary`'s (tested below).
+#[inline]
+pub fn scalar_fast(
+    op: BinaryOp,
+    a: Scalar,
+    wa: bool,
+    b: Scalar,
+    wb: bool,
+) -> Option<(Scalar, bool)> {
+    use BinaryOp::*;
+    let w = wa && wb;
+    let f = |x: f64, y: f64| -> Option<Scalar> {
+        Some(match op {
+            Add => Scalar::F64(x + y),
+            Sub => Scalar::F64(x - y),
+            Mul => Scalar::F64(x * y),
+            Div => Scalar::F64(x / y),
+            Eq => Scalar::Bool(x == y),
+            Ne => Scalar::Bool(x != y),
+            Lt => Scalar::Bool(x < y),
+            Le => Scalar::Bool(x <= y),
+            Gt => Scalar::Bool(x > y),
+            Ge => Scalar::Bool(x >= y),
+            _ => return None,
+        })
+    };
+    let r = match (a, b) {
+        (Scalar::F64(x), Scalar::F64(y)) => f(x, y)?,
+        (Scalar::I64(x), Scalar::F64(y)) => f(x as f64, y)?,
+        (Scalar::F64(x), Scalar::I64(y)) => f(x, y as f64)?,
+        (Scalar::I64(x), Scalar::I64(y)) => match op {
+            Add => Scalar::I64(x.wrapping_add(y)),
+            Sub => Scalar::I64(x.wrapping_sub(y)),
+            Mul => Scalar::I64(x.wrapping_mul(y)),
+            Div => Scalar::F64(x as f64 / y as f64),
+            Eq => Scalar::Bool(x == y),
+            Ne => Scalar::Bool(x != y),
+            Lt => Scalar::Bool(x < y),
+            Le => Scalar::Bool(x <= y),
+            Gt => Scalar::Bool(x > y),
+            Ge => Scalar::Bool(x >= y),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some((r, w))
+}
+
 pub fn binary(op: BinaryOp, a: &Operand, b: &Operand) -> Result<Operand> {
     let (ct, _rt) = binary_types(op, a, b)?;
     // Integer division/modulo by zero and negative integer powers are errors.
@@ -313,7 +364,7 @@ enum IntK {
     I(fn(i64, i64) -> i64),
     Cmp(fn(i64, i64) -> bool),
 }
-enum FloatK<T> {
+pub(crate) enum FloatK<T> {
     F(fn(T, T) -> T),
     Cmp(fn(T, T) -> bool),
 }
@@ -452,7 +503,7 @@ fn fmin<T: Float>(a: T, b: T) -> T {
     }
 }
 
-fn float_op<T: Float>(op: BinaryOp) -> FloatK<T> {
+pub(crate) fn float_op<T: Float>(op: BinaryOp) -> FloatK<T> {
     use BinaryOp::*;
     match op {
         Add => FloatK::F(|a, b| a + b),
@@ -486,6 +537,11 @@ fn typed<T: Element>(o: &Operand) -> Arr<T> {
             Array::F64(x) => Box::new(x),
         };
         any.downcast::<Arr<T>>().ok().map(|b| *b)
+    }
+    if let Operand::Array(a) = o {
+        if let Some(x) = T::of(a) {
+            return x.clone();
+        }
     }
     let arr = match o {
         Operand::Scalar(s, _) => Array::scalar(s.cast(T::DTYPE)),
@@ -602,6 +658,15 @@ fn float_kernel<T: Element + Float>(
     shape: &[usize],
 ) -> Result<Array> {
     let (x, y) = (typed::<T>(a), typed::<T>(b));
+    // The four arithmetic ops get their own instantiation so the compiler
+    // inlines and vectorises them (a function pointer per element does not).
+    match op {
+        BinaryOp::Add => return Ok(T::wrap(zip_map(&x, &y, shape, |p, q| p + q))),
+        BinaryOp::Sub => return Ok(T::wrap(zip_map(&x, &y, shape, |p, q| p - q))),
+        BinaryOp::Mul => return Ok(T::wrap(zip_map(&x, &y, shape, |p, q| p * q))),
+        BinaryOp::Div => return Ok(T::wrap(zip_map(&x, &y, shape, |p, q| p / q))),
+        _ => {}
+    }
     Ok(match float_op::<T>(op) {
         FloatK::F(f) => T::wrap(zip_map(&x, &y, shape, f)),
         FloatK::Cmp(f) => Array::Bool(zip_map(&x, &y, shape, f)),
@@ -673,11 +738,24 @@ fn unary_array(op: UnaryOp, a: &Array) -> Array {
 
 fn float_unary<T: Element + Float>(op: UnaryOp, x: &Arr<T>) -> Array {
     use UnaryOp::*;
-    let f: fn(T) -> T = match op {
-        IsNan => return Array::Bool(map(x, |v| v.is_nan())),
-        IsInf => return Array::Bool(map(x, |v| v.is_infinite())),
-        IsFinite => return Array::Bool(map(x, |v| v.is_finite())),
-        Pos => return T::wrap(x.clone()),
+    match op {
+        IsNan => Array::Bool(map(x, |v| v.is_nan())),
+        IsInf => Array::Bool(map(x, |v| v.is_infinite())),
+        IsFinite => Array::Bool(map(x, |v| v.is_finite())),
+        Pos => T::wrap(x.clone()),
+        _ => match float_fn::<T>(op) {
+            Some(f) => T::wrap(map(x, f)),
+            None => T::wrap(x.clone()),
+        },
+    }
+}
+
+/// The float-to-float function of a unary op (`None` for the predicates
+/// and `+x`); shared by the plain kernels and the fused ones.
+pub(crate) fn float_fn<T: Float>(op: UnaryOp) -> Option<fn(T) -> T> {
+    use UnaryOp::*;
+    Some(match op {
+        IsNan | IsInf | IsFinite | Pos => return None,
         Neg => |v: T| -v,
         Invert => |v: T| v,
         Abs => |v: T| v.abs(),
@@ -712,8 +790,7 @@ fn float_unary<T: Element + Float>(op: UnaryOp, x: &Arr<T>) -> Array {
                 <T as num_traits::Zero>::zero()
             }
         },
-    };
-    T::wrap(map(x, f))
+    })
 }
 
 /// NumPy rounds half to even (`round(2.5) == 2.0`).
@@ -775,4 +852,70 @@ pub fn where_(cond: &Operand, a: &Operand, b: &Operand) -> Result<Operand> {
 /// A copy of `a` cast to `dt` with every element set by `f(index)`.
 pub fn arange_f64(start: f64, step: f64, n: usize) -> Arr<f64> {
     ArcArray::from_shape_fn(IxDyn(&[n]), |i| start + (i[0] as f64) * step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scalar fast path must agree with the general path on dtype,
+    /// weak flag and value (bit for bit, NaN with NaN) for every op and
+    /// operand kind it accepts.
+    #[test]
+    fn scalar_fast_path_equals_general_path() {
+        let vals = [
+            Scalar::I64(0),
+            Scalar::I64(-7),
+            Scalar::I64(i64::MAX),
+            Scalar::I64(i64::MIN),
+            Scalar::F64(0.5),
+            Scalar::F64(-0.0),
+            Scalar::F64(f64::NAN),
+            Scalar::F64(f64::INFINITY),
+            Scalar::F64(1e308),
+            Scalar::F32(1.5),
+            Scalar::Bool(true),
+        ];
+        let ops = [
+            BinaryOp::Add,
+            BinaryOp::Sub,
+            BinaryOp::Mul,
+            BinaryOp::Div,
+            BinaryOp::Eq,
+            BinaryOp::Ne,
+            BinaryOp::Lt,
+            BinaryOp::Le,
+            BinaryOp::Gt,
+            BinaryOp::Ge,
+            BinaryOp::Pow,
+            BinaryOp::Mod,
+        ];
+        let mut answered = 0;
+        for op in ops {
+            for &a in &vals {
+                for &b in &vals {
+                    for (wa, wb) in [(false, false), (true, false), (false, true), (true, true)] {
+                        let Some((r, w)) = scalar_fast(op, a, wa, b, wb) else {
+                            continue;
+                        };
+                        answered += 1;
+                        let g = binary(op, &Operand::Scalar(a, wa), &Operand::Scalar(b, wb));
+                        let Ok(Operand::Scalar(gr, gw)) = g else {
+                            panic!("general path gave no scalar for {a:?} {op:?} {b:?}");
+                        };
+                        assert_eq!(w, gw, "weak flag of {a:?} {op:?} {b:?}");
+                        assert_eq!(r.dtype(), gr.dtype(), "dtype of {a:?} {op:?} {b:?}");
+                        let same = match (r, gr) {
+                            (Scalar::F64(x), Scalar::F64(y)) => {
+                                x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
+                            }
+                            _ => r == gr,
+                        };
+                        assert!(same, "{a:?} {op:?} {b:?}: fast {r:?} general {gr:?}");
+                    }
+                }
+            }
+        }
+        assert!(answered > 500, "fast path answered only {answered} cases");
+    }
 }

@@ -7,6 +7,7 @@
 pub mod dtype;
 pub mod elementwise;
 pub mod format;
+pub mod fused;
 pub mod index;
 pub mod inplace;
 pub mod linalg;
@@ -63,6 +64,8 @@ macro_rules! map_array {
 pub trait Element: Copy + Send + Sync + 'static + std::fmt::Debug + PartialEq {
     const DTYPE: DType;
     fn wrap(a: Arr<Self>) -> Array;
+    /// The typed array inside `a` when it has this dtype.
+    fn of(a: &Array) -> Option<&Arr<Self>>;
     fn to_f64(self) -> f64;
     fn from_f64(v: f64) -> Self;
     fn to_i64(self) -> i64;
@@ -79,6 +82,12 @@ macro_rules! impl_element {
             const DTYPE: DType = DType::$dt;
             fn wrap(a: Arr<Self>) -> Array {
                 Array::$var(a)
+            }
+            fn of(a: &Array) -> Option<&Arr<Self>> {
+                match a {
+                    Array::$var(x) => Some(x),
+                    _ => None,
+                }
             }
             fn to_f64(self) -> f64 {
                 let $s = self;

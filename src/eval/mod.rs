@@ -2,6 +2,7 @@
 //! indexing and assignment, the device stack and the import stack.
 
 mod convert;
+mod fuse;
 mod index;
 
 pub use convert::*;
@@ -738,6 +739,11 @@ impl Interp {
                 self.unary(*op, &v, e.span, x.span)
             }
             ExprKind::Binary(op, a, b) => {
+                if fuse::candidate(*op, a, b) {
+                    if let Some(v) = self.try_fused(e) {
+                        return Ok(v);
+                    }
+                }
                 let x = self.eval(a)?;
                 let y = self.eval(b)?;
                 self.binary(*op, &x, &y, e.span, a.span, b.span)
@@ -838,6 +844,11 @@ impl Interp {
                 return self.matmul(x, y, span, xs, ys);
             }
         };
+        if let (Value::Num(a, wa), Value::Num(b, wb)) = (x, y) {
+            if let Some((r, w)) = elementwise::scalar_fast(bop, *a, *wa, *b, *wb) {
+                return Ok(Value::Num(r, w));
+            }
+        }
         if crate::autodiff::level_of(x) > 0 || crate::autodiff::level_of(y) > 0 {
             if x.is_numeric() && y.is_numeric() {
                 return self
