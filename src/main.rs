@@ -12,6 +12,7 @@ usage:
   arr FILE.arr [ARGS..]    run a script (ARGS reach it as `argv`)
   arr -e 'CODE'            run code, print the value of the last statement
   arr --device gpu FILE    run with GPU as the default device
+  arr --sandbox FILE       run untrusted code: files only in the script's folder
   arr --help | --version
 ";
 
@@ -52,6 +53,7 @@ fn color() -> bool {
 fn run(args: Vec<String>) -> ExitCode {
     let mut it = Interp::new(Box::new(StdOutput));
     let mut i = 0;
+    let mut sandbox = false;
     while i < args.len() {
         match args[i].as_str() {
             "-h" | "--help" => {
@@ -86,12 +88,26 @@ fn run(args: Vec<String>) -> ExitCode {
                 }
                 i += 2;
             }
+            "--sandbox" => {
+                sandbox = true;
+                i += 1;
+            }
             "-e" => {
                 let Some(code) = args.get(i + 1) else {
                     eprintln!("arr: -e needs code, e.g. arr -e '1 + 2'");
                     return ExitCode::from(2);
                 };
                 it.set_argv(args[i + 2..].to_vec());
+                if sandbox {
+                    // `-e` code has no folder of its own: the current one.
+                    match std::env::current_dir().and_then(std::fs::canonicalize) {
+                        Ok(d) => it.sandbox = Some(d),
+                        Err(e) => {
+                            eprintln!("arr: --sandbox: cannot read the current folder: {e}");
+                            return ExitCode::from(2);
+                        }
+                    }
+                }
                 return match it.run_source("<-e>", code) {
                     Ok(Some(v)) => {
                         // Like the REPL: a trailing `;` or a none value prints nothing.
@@ -115,6 +131,17 @@ fn run(args: Vec<String>) -> ExitCode {
             file => {
                 it.set_argv(args[i + 1..].to_vec());
                 let path = std::path::Path::new(file);
+                if sandbox {
+                    let dir = std::fs::canonicalize(path)
+                        .map(|p| p.parent().map(|d| d.to_path_buf()).unwrap_or(p));
+                    match dir {
+                        Ok(d) => it.sandbox = Some(d),
+                        Err(e) => {
+                            eprintln!("arr: cannot read {file}: {e}");
+                            return ExitCode::FAILURE;
+                        }
+                    }
+                }
                 return match it.run_file(path) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(e) => {
@@ -124,6 +151,10 @@ fn run(args: Vec<String>) -> ExitCode {
                 };
             }
         }
+    }
+    if sandbox {
+        eprintln!("arr: --sandbox needs a script or -e CODE");
+        return ExitCode::from(2);
     }
     arr::repl::run(&mut it)
 }

@@ -528,27 +528,22 @@ pub(crate) fn float_op<T: Float>(op: BinaryOp) -> FloatK<T> {
 }
 
 /// View an operand as a typed array of dtype `T` (scalars become 0-d).
-fn typed<T: Element>(o: &Operand) -> Arr<T> {
-    fn pick<T: Element>(a: Array) -> Option<Arr<T>> {
-        let any: Box<dyn std::any::Any> = match a {
-            Array::Bool(x) => Box::new(x),
-            Array::I64(x) => Box::new(x),
-            Array::F32(x) => Box::new(x),
-            Array::F64(x) => Box::new(x),
-        };
-        any.downcast::<Arr<T>>().ok().map(|b| *b)
+fn typed<T: Element>(o: &Operand) -> std::borrow::Cow<'_, Arr<T>> {
+    use std::borrow::Cow;
+    fn pick<T: Element>(a: &Array) -> Option<Arr<T>> {
+        T::of(a).cloned()
     }
     if let Operand::Array(a) = o {
         if let Some(x) = T::of(a) {
-            return x.clone();
+            return Cow::Borrowed(x);
         }
     }
     let arr = match o {
         Operand::Scalar(s, _) => Array::scalar(s.cast(T::DTYPE)),
         Operand::Array(a) => a.astype(T::DTYPE),
     };
-    match pick::<T>(arr) {
-        Some(a) => a,
+    match pick::<T>(&arr) {
+        Some(a) => Cow::Owned(a),
         None => unreachable!("astype(T::DTYPE) yields Arr<T>"),
     }
 }

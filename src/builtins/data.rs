@@ -27,13 +27,10 @@ pub static ROWS: &[Builtin] = &[
         ("savetxt(\"/tmp/arr_doc_savetxt.txt\", [1.5, 2.0], fmt=\"%.2f\", header=\"x\"); loadtxt(\"/tmp/arr_doc_savetxt.txt\")", "[1.5 2. ]")),
 ];
 
-/// A path from a script: relative ones start at the script's folder.
-fn resolve(it: &Interp, p: &str) -> PathBuf {
-    let path = Path::new(p);
-    match &it.base_dir {
-        Some(base) if path.is_relative() => base.join(path),
-        _ => path.to_path_buf(),
-    }
+/// A path from a script (see `Interp::resolve_path`), errors pointing at
+/// the path argument.
+fn resolve(it: &Interp, p: &str) -> Result<PathBuf> {
+    it.resolve_path(p).map_err(|e| e.label_arg(0, "this path"))
 }
 
 /// Point an error at the path argument; say where a relative path led.
@@ -92,7 +89,7 @@ fn format_of(path: &Path, action: &str) -> Result<Format> {
 
 pub fn load(it: &mut Interp, a: Args) -> Result<Value> {
     let given = a.string(0)?;
-    let path = resolve(it, &given);
+    let path = resolve(it, &given)?;
     let fmt = format_of(&path, "load")?;
     let r = match fmt {
         Format::Npy => data::load_npy(&path).map(Value::from_array),
@@ -142,7 +139,7 @@ fn to_saveable(v: &Value, arg: usize, name: &str, path: &Path) -> Result<Array> 
 
 pub fn save(it: &mut Interp, a: Args) -> Result<Value> {
     let given = a.string(0)?;
-    let path = resolve(it, &given);
+    let path = resolve(it, &given)?;
     let fmt = format_of(&path, "save")?;
     // Arrays to write, with their names (positional: arr_0, arr_1, ...).
     let mut items: Vec<(String, Array)> = Vec::new();
@@ -217,7 +214,7 @@ pub fn save(it: &mut Interp, a: Args) -> Result<Value> {
 
 pub fn loadtxt(it: &mut Interp, a: Args) -> Result<Value> {
     let given = a.string(0)?;
-    let path = resolve(it, &given);
+    let path = resolve(it, &given)?;
     let delim = match a.get(1) {
         None | Some(Value::None) => None,
         Some(Value::Str(s)) if !s.is_empty() => Some(s.to_string()),
@@ -244,7 +241,7 @@ pub fn loadtxt(it: &mut Interp, a: Args) -> Result<Value> {
 
 pub fn savetxt(it: &mut Interp, a: Args) -> Result<Value> {
     let given = a.string(0)?;
-    let path = resolve(it, &given);
+    let path = resolve(it, &given)?;
     let x = a.array(1)?;
     let str_or = |i: usize, default: &str| -> Result<String> {
         match a.get(i) {

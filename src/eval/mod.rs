@@ -68,6 +68,12 @@ pub struct Interp {
     /// One tape per active `grad` level (see `autodiff`).
     pub(crate) tapes: Vec<crate::autodiff::Tape>,
     pub start: std::time::Instant,
+    /// True in the REPL: figures are drawn after each statement that
+    /// changed them (scripts draw only on `show()`).
+    pub interactive: bool,
+    /// `arr --sandbox`: the only folder files may be read from or written
+    /// to (the script's own folder); `None` means no restriction.
+    pub sandbox: Option<PathBuf>,
     /// Interned `__`-free symbols used by the evaluator.
     sym_self_like: Sym,
 }
@@ -86,6 +92,8 @@ impl Interp {
             device: vec![Device::Cpu],
             tapes: Vec::new(),
             start: std::time::Instant::now(),
+            interactive: false,
+            sandbox: None,
             sym_self_like: sym::intern("self"),
         };
         for b in builtins::table() {
@@ -145,6 +153,57 @@ impl Interp {
             }
         }
         Ok(last)
+    }
+
+    /// The path a script names, for reading or writing a file: relative
+    /// paths start at the script's folder; under `--sandbox` anything that
+    /// leads outside the sandbox folder is refused. Every builtin that
+    /// touches a file (`load`, `save`, `savetxt`, `savefig`, `import`) goes
+    /// through here.
+    pub fn resolve_path(&self, given: &str) -> Result<PathBuf> {
+        let path = std::path::Path::new(given);
+        let full = match &self.base_dir {
+            Some(base) if path.is_relative() => base.join(path),
+            _ => path.to_path_buf(),
+        };
+        let Some(root) = &self.sandbox else {
+            return Ok(full);
+        };
+        // Resolve symlinks and `..`: the file itself may not exist yet (a
+        // save), so canonicalise the nearest existing ancestor.
+        let mut existing = full.as_path();
+        let mut rest = Vec::new();
+        let canon = loop {
+            match std::fs::canonicalize(existing) {
+                Ok(c) => break Some(c),
+                Err(_) => match (existing.parent(), existing.file_name()) {
+                    (Some(p), Some(n)) => {
+                        rest.push(n.to_os_string());
+                        existing = p;
+                    }
+                    _ => break None,
+                },
+            }
+        };
+        let inside = canon.map(|mut c| {
+            for n in rest.iter().rev() {
+                c.push(n);
+            }
+            let dotdot = rest.iter().any(|n| n == "..");
+            !dotdot && c.starts_with(root)
+        });
+        if inside == Some(true) {
+            Ok(full)
+        } else {
+            Err(Error::new(
+                ErrorKind::Io,
+                format!(
+                    "the sandbox refuses access to \"{given}\": it is outside {}",
+                    root.display()
+                ),
+            )
+            .with_help("under --sandbox a script may only use files in its own folder"))
+        }
     }
 
     pub fn run_file(&mut self, path: &std::path::Path) -> Result<()> {
@@ -641,6 +700,10 @@ impl Interp {
     fn exec_import(&mut self, path: &str, span: Span) -> Result<()> {
         let base = self.base_dir.clone().unwrap_or_else(|| PathBuf::from("."));
         let full = base.join(path);
+        if self.sandbox.is_some() {
+            self.resolve_path(&full.display().to_string())
+                .map_err(|e| e.at(span))?;
+        }
         let canon = std::fs::canonicalize(&full).map_err(|e| {
             Error::new(ErrorKind::Io, format!("cannot import \"{}\": {}", path, e))
                 .at(span)
