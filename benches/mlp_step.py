@@ -28,3 +28,28 @@ ts = []
 for i in range(40):
     t = time.perf_counter(); step(); ts.append(time.perf_counter() - t)
 print("ROW mlp 784-128-10 batch 256 loss+grads", np.median(ts[5:]) * 1000)
+
+# The same step with JAX's jit-compiled value_and_grad, when JAX is present
+# (the speed issue's "faster than JAX" row); float64 to match arr and NumPy.
+try:
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+
+    def jloss(p, X, y):
+        h = jnp.tanh(X @ p["W1"] + p["b1"])
+        z = h @ p["W2"] + p["b2"]
+        return -jnp.mean(jax.nn.log_softmax(z)[jnp.arange(X.shape[0]), y])
+
+    f = jax.jit(jax.value_and_grad(jloss))
+    P = {"W1": jnp.asarray(W1), "b1": jnp.asarray(b1), "W2": jnp.asarray(W2), "b2": jnp.asarray(b2)}
+    JX, Jy = jnp.asarray(X), jnp.asarray(y)
+    jax.block_until_ready(f(P, JX, Jy))
+    ts = []
+    for i in range(40):
+        t = time.perf_counter()
+        jax.block_until_ready(f(P, JX, Jy))
+        ts.append(time.perf_counter() - t)
+    print("ROW mlp 784-128-10 batch 256 loss+grads (vs JAX jit)", np.median(ts[5:]) * 1000)
+except ImportError:
+    pass

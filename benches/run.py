@@ -8,7 +8,7 @@ Each benchmark is a pair benches/NAME.arr + benches/NAME.py; both print
 lines `ROW <label> <median milliseconds>`, timed inside the process (start-up
 excluded). Needs numpy in the Python that runs this script.
 """
-import argparse, glob, os, platform, subprocess, sys
+import argparse, glob, os, platform, statistics, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -26,6 +26,27 @@ def rows(cmd):
     return out
 
 
+def fmt(ms):
+    """A time in a readable unit."""
+    if ms < 0.001:
+        return f"{ms * 1e6:.0f} ns"
+    if ms < 1:
+        return f"{ms * 1e3:.2f} µs"
+    return f"{ms:.2f} ms"
+
+
+def startup(arr, n=21):
+    """Median wall time of `arr -e 1` and of `python -c "import numpy"`."""
+    def med(cmd):
+        ts = []
+        for _ in range(n):
+            t = time.perf_counter()
+            subprocess.run(cmd, capture_output=True)
+            ts.append(time.perf_counter() - t)
+        return statistics.median(ts) * 1000
+    return med([sys.executable, "-c", "import numpy"]), med([arr, "-e", "1"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--arr", default=os.path.join(HERE, "..", "target", "release", "arr"))
@@ -34,7 +55,7 @@ def main():
     arr = os.path.abspath(a.arr)
     import numpy
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.platform()}; numpy {numpy.__version__}, python {platform.python_version()}")
-    print(f"| benchmark | NumPy ms | arr ms | arr/NumPy |")
+    print(f"| benchmark | NumPy | arr | arr/NumPy |")
     print(f"|---|---:|---:|---:|")
     for f in sorted(glob.glob(os.path.join(HERE, "*.arr"))):
         name = os.path.splitext(os.path.basename(f))[0]
@@ -49,8 +70,11 @@ def main():
             n = rn[label]
             v = ra.get(label)
             ratio = f"{v / n:.2f}" if v is not None and n > 0 else "n/a"
-            vs = f"{v:.4f}" if v is not None else "failed"
-            print(f"| {label} | {n:.4f} | {vs} | {ratio} |")
+            vs = fmt(v) if v is not None else "failed"
+            print(f"| {label} | {fmt(n)} | {vs} | {ratio} |", flush=True)
+    if not a.only or "startup" in a.only:
+        n, v = startup(arr)
+        print(f"| start-up: arr -e 1 vs python -c \"import numpy\" | {fmt(n)} | {fmt(v)} | {v / n:.2f} |")
 
 
 if __name__ == "__main__":
