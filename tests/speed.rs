@@ -73,6 +73,24 @@ fn design_points_of_the_speed_issue() {
     );
     run(&mut it, "assert(r2 == 24997500.0)");
 
+    // 1b. Names resolve as integers: a loop that reads and writes locals,
+    //     globals and attributes never looks a name up by its string.
+    run(
+        &mut it,
+        "g = 2.0\nv = [1.0, 2.0]\nfn names(k) {\n t = 0.0\n for i in range(k) { t = t + g * v.size + i }\n return t\n}\nq = names(3)",
+    );
+    let before = arr::syntax::sym::intern_calls();
+    run(&mut it, "q1 = names(10)");
+    let short = arr::syntax::sym::intern_calls() - before;
+    let before = arr::syntax::sym::intern_calls();
+    run(&mut it, "q2 = names(10000)");
+    let long = arr::syntax::sym::intern_calls() - before;
+    assert_eq!(
+        short, long,
+        "a 10,000-iteration loop looked names up by string {long} times, a 10-iteration one {short}"
+    );
+    run(&mut it, "assert(q2 == 40000.0 + 49995000.0)");
+
     // 2. Fusion: a*b + c*d - a/e on 1M-element arrays makes exactly one
     //    large buffer (its result), runs the fused kernel, and gives the
     //    unfused (one op per statement) result bit for bit.

@@ -16,9 +16,18 @@ struct Interner {
 
 thread_local! {
     static INTERNER: RefCell<Interner> = RefCell::new(Interner::default());
+    static INTERN_CALLS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times a name was looked up by its string on this thread: the
+/// speed tests check that running a loop adds none (names resolve as
+/// integers once parsed).
+pub fn intern_calls() -> u64 {
+    INTERN_CALLS.with(|c| c.get())
 }
 
 pub fn intern(s: &str) -> Sym {
+    INTERN_CALLS.with(|c| c.set(c.get() + 1));
     INTERNER.with(|i| {
         let mut i = i.borrow_mut();
         if let Some(&s) = i.map.get(s) {
