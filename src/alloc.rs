@@ -1,4 +1,6 @@
-//! The global allocator: small blocks go to the system allocator; large
+//! The global allocator: small blocks go to mimalloc (its per-thread free
+//! lists cost a fraction of glibc's malloc on the interpreter's per-op path:
+//! shapes, argument vectors, boxed values); large
 //! array buffers (≥ 1 MiB) are 2 MiB-aligned mappings advised for
 //! transparent huge pages, and freed ones are kept in a small cache for the
 //! next array of the same size class.
@@ -9,7 +11,8 @@
 //! the repeated same-size temporaries that array code makes (NumPy does the
 //! same with `madvise(MADV_HUGEPAGE)` and its own buffer cache).
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -119,7 +122,7 @@ unsafe impl GlobalAlloc for ArrAlloc {
         count();
         if layout.size() < LARGE || layout.align() > HUGE_PAGE {
             // SAFETY: forwarded with the caller's layout.
-            return unsafe { System.alloc(layout) };
+            return unsafe { MiMalloc.alloc(layout) };
         }
         let Some(size) = rounded(layout.size()) else {
             return std::ptr::null_mut();
@@ -136,7 +139,7 @@ unsafe impl GlobalAlloc for ArrAlloc {
         count();
         if layout.size() < LARGE || layout.align() > HUGE_PAGE {
             // SAFETY: forwarded with the caller's layout.
-            return unsafe { System.alloc_zeroed(layout) };
+            return unsafe { MiMalloc.alloc_zeroed(layout) };
         }
         let Some(size) = rounded(layout.size()) else {
             return std::ptr::null_mut();
@@ -153,8 +156,8 @@ unsafe impl GlobalAlloc for ArrAlloc {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if layout.size() < LARGE || layout.align() > HUGE_PAGE {
-            // SAFETY: this block came from System with this layout.
-            return unsafe { System.dealloc(ptr, layout) };
+            // SAFETY: this block came from mimalloc with this layout.
+            return unsafe { MiMalloc.dealloc(ptr, layout) };
         }
         let Some(size) = rounded(layout.size()) else {
             return;
@@ -169,8 +172,8 @@ unsafe impl GlobalAlloc for ArrAlloc {
         let small_old = layout.size() < LARGE || layout.align() > HUGE_PAGE;
         let small_new = new_size < LARGE || layout.align() > HUGE_PAGE;
         if small_old && small_new {
-            // SAFETY: both sides are System blocks with this alignment.
-            return unsafe { System.realloc(ptr, layout, new_size) };
+            // SAFETY: both sides are mimalloc blocks with this alignment.
+            return unsafe { MiMalloc.realloc(ptr, layout, new_size) };
         }
         if !small_old && !small_new && rounded(layout.size()) == rounded(new_size) {
             return ptr; // the mapping already covers the new size

@@ -147,6 +147,29 @@ pub fn lookup(name: &str) -> Option<&'static Builtin> {
 }
 
 pub fn params_of(b: &Builtin) -> &'static [ParamSpecLite] {
+    // Builtin values point into `table()`: find the row by its address (no
+    // string hashing on every call); anything else goes by name.
+    static BY_ROW: OnceLock<Vec<&'static [ParamSpecLite]>> = OnceLock::new();
+    let rows = BY_ROW.get_or_init(|| {
+        table()
+            .iter()
+            .map(|b| {
+                specs()
+                    .get(b.name)
+                    .map(|(_, p)| p.as_slice())
+                    .unwrap_or(&[])
+            })
+            .collect()
+    });
+    let t = table();
+    let base = t.as_ptr() as usize;
+    let at = b as *const Builtin as usize;
+    let size = std::mem::size_of::<Builtin>().max(1);
+    if at >= base && (at - base) % size == 0 {
+        if let Some(p) = rows.get((at - base) / size) {
+            return p;
+        }
+    }
     specs()
         .get(b.name)
         .map(|(_, p)| p.as_slice())
