@@ -133,7 +133,7 @@ z = 0
 a = 0
 
 # ---- matmul
-for dt in [float64, float32] {
+for dt in (float64, float32) {
     for k in [1024, 2048] {
         A = astype(randn(k, k), dt)
         B = astype(randn(k, k), dt)

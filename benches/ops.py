@@ -93,7 +93,8 @@ def main():
         import numexpr as ne
         ne.set_num_threads(2)
         row("a*b + c*d - a/e, 10M (vs numexpr, 2 threads)",
-            bench(lambda: ne.evaluate("a*b + c*d - a/e")))
+            bench(lambda: ne.evaluate("a*b + c*d - a/e",
+                                      local_dict={"a": a, "b": b, "c": c, "d": d, "e": e})))
     except ImportError:
         pass
     del b, c, d, e
