@@ -649,6 +649,92 @@ fn ix(o: isize) -> Result<usize> {
     usize::try_from(o).map_err(|_| internal())
 }
 
+/// Block size for the parallel index kernels below.
+const INDEX_BLOCK: usize = 1 << 14;
+
+/// The elements of `x` where `m` is true, in order (`a[mask]`). Blocks are
+/// counted, then copied into their place in the output, in parallel above
+/// `PAR_THRESHOLD` elements; each block writes branch-free (every element is
+/// stored at the next free slot, which advances only when the mask is true),
+/// so a random mask costs no mispredicted branches.
+fn compress<T: Copy + Send + Sync>(x: &[T], m: &[bool]) -> Vec<T> {
+    use rayon::prelude::*;
+    let n = x.len().min(m.len());
+    let blocks: Vec<(&[T], &[bool])> = x[..n]
+        .chunks(INDEX_BLOCK)
+        .zip(m[..n].chunks(INDEX_BLOCK))
+        .collect();
+    let par = n >= crate::array::elementwise::PAR_THRESHOLD;
+    let count = |(_, mb): &(&[T], &[bool])| mb.iter().map(|&b| b as usize).sum::<usize>();
+    let counts: Vec<usize> = if par {
+        blocks.par_iter().map(count).collect()
+    } else {
+        blocks.iter().map(count).collect()
+    };
+    let total: usize = counts.iter().sum();
+    let mut out: Vec<T> = Vec::with_capacity(total);
+    let mut dsts: Vec<&mut [std::mem::MaybeUninit<T>]> = Vec::with_capacity(blocks.len());
+    let mut rest = &mut out.spare_capacity_mut()[..total];
+    for &c in &counts {
+        let (d, r) = std::mem::take(&mut rest).split_at_mut(c);
+        dsts.push(d);
+        rest = r;
+    }
+    let fill = |((xb, mb), d): ((&[T], &[bool]), &mut [std::mem::MaybeUninit<T>])| {
+        let len = d.len();
+        let mut k = 0;
+        for (&v, &b) in xb.iter().zip(mb) {
+            if k < len {
+                d[k] = std::mem::MaybeUninit::new(v);
+            }
+            k += b as usize;
+        }
+    };
+    if par {
+        blocks.into_par_iter().zip(dsts).for_each(fill);
+    } else {
+        blocks.into_iter().zip(dsts).for_each(fill);
+    }
+    // SAFETY: the blocks' destination slices tile the first `total` slots,
+    // and block i's slice has exactly as many slots as block i has true mask
+    // entries, each of which wrote its slot (slot k is written by the k-th
+    // true entry at the latest).
+    unsafe { out.set_len(total) };
+    out
+}
+
+/// `x[idx]` for a 1-d `x` (negative indices count from the end), in
+/// parallel above `PAR_THRESHOLD` indices. `pos` is the index's position in
+/// the index tuple, for the error label.
+fn gather<T: Copy + Send + Sync>(x: &[T], idx: &[i64], pos: usize) -> Result<Vec<T>> {
+    use rayon::prelude::*;
+    let n = x.len() as i64;
+    let one = |&i: &i64| -> Option<T> {
+        let j = if i < 0 { i.wrapping_add(n) } else { i };
+        if (0..n).contains(&j) {
+            Some(x[j as usize])
+        } else {
+            None
+        }
+    };
+    let r: Option<Vec<T>> = if idx.len() >= crate::array::elementwise::PAR_THRESHOLD {
+        idx.par_iter().with_min_len(INDEX_BLOCK).map(one).collect()
+    } else {
+        idx.iter().map(one).collect()
+    };
+    r.ok_or_else(|| {
+        let bad = idx
+            .iter()
+            .copied()
+            .find(|&i| {
+                let j = if i < 0 { i.wrapping_add(n) } else { i };
+                !(0..n).contains(&j)
+            })
+            .unwrap_or(0);
+        out_of_bounds(bad, 0, x.len(), pos)
+    })
+}
+
 fn get_typed<T: Element>(a: &Arr<T>, p: &Parsed) -> Result<Arr<T>> {
     if !p.advanced {
         return basic_view(a.clone(), p);
@@ -660,10 +746,27 @@ fn get_typed<T: Element>(a: &Arr<T>, p: &Parsed) -> Result<Arr<T>> {
     }] = p.entries.as_slice()
     {
         if m.ndim() > 0 && m.shape() == a.shape() {
+            if let (Some(x), Some(mb)) = (a.as_slice(), m.as_slice()) {
+                return Ok(ArcArray::from_vec(compress(x, mb)).into_dyn());
+            }
             let nnz = m.iter().filter(|&&b| b).count();
             let mut out = Vec::with_capacity(nnz);
             out.extend(a.iter().zip(m.iter()).filter(|(_, &b)| b).map(|(&x, _)| x));
             return Ok(ArcArray::from_vec(out).into_dyn());
+        }
+    }
+    // Fast path: a 1-d array gathered at an integer array (`a[idx]`).
+    if let [Entry {
+        item: Item::Ints(ix),
+        pos,
+        ..
+    }] = p.entries.as_slice()
+    {
+        if let (1, Some(x), Some(iv)) = (a.ndim(), a.as_slice(), ix.as_slice()) {
+            let out = gather(x, iv, *pos)?;
+            return ArrayD::from_shape_vec(IxDyn(ix.shape()), out)
+                .map(|r| r.into_shared())
+                .map_err(|_| internal());
         }
     }
     let tmp;
@@ -884,6 +987,81 @@ mod tests {
     fn ptr(a: &Array) -> usize {
         crate::with_array!(a, x => x.as_ptr() as usize)
     }
+    /// The parallel mask and gather kernels equal the plain definitions on
+    /// sizes below, at and above the block and parallel thresholds, with
+    /// masks that are random, all true, all false and true only at the ends.
+    #[test]
+    fn fast_mask_and_gather_equal_the_plain_definitions() {
+        let mut state = 12345u64;
+        let mut rnd = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        for n in [
+            0usize,
+            1,
+            7,
+            INDEX_BLOCK - 1,
+            INDEX_BLOCK + 3,
+            (1 << 16) + 5,
+            200_003,
+        ] {
+            let x: Vec<i64> = (0..n as i64).map(|v| v * 3 - 7).collect();
+            let a = vi(&[n], &x);
+            let masks: Vec<Vec<bool>> = vec![
+                (0..n).map(|_| rnd() % 2 == 0).collect(),
+                vec![true; n],
+                vec![false; n],
+                (0..n).map(|i| i == 0 || i + 1 == n).collect(),
+            ];
+            for m in masks {
+                let want: Vec<i64> = x
+                    .iter()
+                    .zip(&m)
+                    .filter(|(_, &b)| b)
+                    .map(|(&v, _)| v)
+                    .collect();
+                let mi = IndexItem::Array(Array::from_vec(&[n], m.clone()));
+                check(&g(&a, &[mi]), &[want.len()], &want);
+            }
+            if n > 0 {
+                let idx: Vec<i64> = (0..n)
+                    .map(|_| (rnd() % (2 * n as u64)) as i64 - n as i64)
+                    .collect();
+                let want: Vec<i64> = idx
+                    .iter()
+                    .map(|&i| {
+                        x[if i < 0 {
+                            (i + n as i64) as usize
+                        } else {
+                            i as usize
+                        }]
+                    })
+                    .collect();
+                check(&g(&a, &[ix(&idx)]), &[n], &want);
+                // An out-of-bounds index anywhere is an index error naming it.
+                let mut bad = idx.clone();
+                let at = bad.len() / 2;
+                bad[at] = n as i64 + 4;
+                let e = get(&a, &[ix(&bad)]).unwrap_err();
+                assert_eq!(e.kind, ErrorKind::Index);
+                assert!(
+                    e.message
+                        .contains(&format!("index {} is out of bounds", n + 4)),
+                    "{}",
+                    e.message
+                );
+            }
+        }
+        // Floats, and a 2-d index array keeps its shape.
+        let f = vf(&[4], &[0.5, 1.5, 2.5, 3.5]);
+        let r = g(&f, &[ixn(&[2, 2], &[3, 0, -1, 1])]);
+        assert_eq!(r.shape(), &[2, 2]);
+        assert_eq!(r.to_f64_vec(), vec![3.5, 0.5, 3.5, 1.5]);
+    }
+
     fn has_label(e: &Error, k: usize) -> bool {
         e.labels.iter().any(|(at, _)| *at == At::Arg(k))
     }
