@@ -8,6 +8,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod eval;
 pub mod output;
+pub mod plot;
 pub mod repl;
 pub mod stdlib;
 pub mod syntax;

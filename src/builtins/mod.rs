@@ -16,6 +16,7 @@ mod data;
 mod linalg;
 mod math;
 mod misc;
+mod plot;
 mod random;
 mod reduce;
 mod shape;

@@ -17,6 +17,7 @@ pub fn table() -> &'static [Builtin] {
             super::linalg::ROWS,
             super::data::ROWS,
             super::random::ROWS,
+            super::plot::ROWS,
         ] {
             v.extend(rows.iter().copied());
         }

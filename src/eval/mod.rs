@@ -129,11 +129,16 @@ impl Interp {
         for (i, s) in prog.iter().enumerate() {
             if i + 1 == prog.len() {
                 if let StmtKind::Expr(e) = &s.kind {
-                    last = Some(self.eval(e)?);
+                    let v = self.eval(e);
+                    // The REPL draws the figure after a statement changed it.
+                    crate::plot::draw_if_changed(self);
+                    last = Some(v?);
                     break;
                 }
             }
-            match self.exec(s) {
+            let r = self.exec(s);
+            crate::plot::draw_if_changed(self);
+            match r {
                 Ok(()) => {}
                 Err(Flow::Err(e)) => return Err(*e),
                 Err(Flow::Break(sp)) | Err(Flow::Continue(sp)) => {
