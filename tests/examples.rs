@@ -14,10 +14,16 @@ fn examples_run() {
     files.sort();
     assert!(files.len() >= 5);
     let mut failed = Vec::new();
+    // charts.arr writes its files into the folder given as its argument.
+    let out = std::env::temp_dir().join(format!("arr-examples-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("temp folder");
     for f in &files {
         let o = Command::new(env!("CARGO_BIN_EXE_arr"))
             .arg(f)
+            .arg(&out)
             .env("NO_COLOR", "1")
+            .env("ARR_PLOT", "braille")
             .output()
             .expect("run arr");
         if !o.status.success() {
@@ -29,5 +35,20 @@ fn examples_run() {
             ));
         }
     }
+    let charts = [
+        "lines.png",
+        "lines.svg",
+        "scatter.png",
+        "hist.png",
+        "bar.png",
+        "imshow.png",
+        "panels.png",
+    ];
+    let missing: Vec<_> = charts
+        .iter()
+        .filter(|c| std::fs::metadata(out.join(c)).map_or(true, |m| m.len() < 1000))
+        .collect();
+    let _ = std::fs::remove_dir_all(&out);
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+    assert!(missing.is_empty(), "charts.arr did not write {missing:?}");
 }
