@@ -101,7 +101,8 @@ fn expr() -> BoxedStrategy<String> {
                     proptest::collection::vec(index_item(inner.clone()), 1..3)
                 )
                     .prop_map(|(a, ix)| format!("{a}[{}]", ix.join(", "))),
-                (inner.clone(), select(ATTRS)).prop_map(|(a, m)| format!("{a}.{m}")),
+                // `(3).T`: `3.T` would read as the float `3.` and a name.
+                (inner.clone(), select(ATTRS)).prop_map(|(a, m)| format!("({a}).{m}")),
                 (select(NAMES), list.clone()).prop_map(|(f, v)| format!("{f}({})", v.join(", "))),
                 // Parenthesised: a bare lambda or dict is not an operand.
                 inner.clone().prop_map(|b| format!("(x -> {b})")),
