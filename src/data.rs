@@ -125,6 +125,23 @@ where
             &io::Error::from(io::ErrorKind::IsADirectory),
         ));
     }
+    // A device or pipe (`/dev/stdout`, a FIFO) is written in place: a temp
+    // file renamed over it would replace the device node with a file.
+    if let Ok(m) = fs::metadata(&target) {
+        if !m.is_file() {
+            let run = || -> std::result::Result<(), WriteFail> {
+                let f = fs::OpenOptions::new().write(true).open(&target)?;
+                let mut w = wrap(f);
+                body(&mut w)?;
+                w.flush()?;
+                Ok(())
+            };
+            return run().map_err(|fail| match fail {
+                WriteFail::Io(e) => io_error(path, "write", &e),
+                WriteFail::Err(e) => e,
+            });
+        }
+    }
     let (tmp, file) = create_temp(&target).map_err(|e| io_error(path, "write", &e))?;
     let run = || -> std::result::Result<(), WriteFail> {
         let mut w = wrap(file);

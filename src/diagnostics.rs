@@ -191,6 +191,9 @@ impl Sources {
     }
 }
 
+/// Longest source line a report quotes (bytes).
+const MAX_SHOWN_LINE: usize = 10_000;
+
 /// Render an error as an ariadne report (no colour when `color` is false).
 pub fn render(err: &Error, sources: &Sources, color: bool) -> String {
     use ariadne::{Config, Label, Report, ReportKind, Source};
@@ -202,6 +205,30 @@ pub fn render(err: &Error, sources: &Sources, color: bool) -> String {
         return s;
     };
     let text = sources.text(span.src);
+    // A report shows the whole line it points into: a line of megabytes (a
+    // minified or generated file) would flood the terminal, so say where
+    // instead of showing it.
+    let mut at = (span.start as usize).min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_end = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
+    if line_end - line_start > MAX_SHOWN_LINE {
+        let line = text[..line_start].matches('\n').count() + 1;
+        let col = text[line_start..at].chars().count() + 1;
+        let mut s = format!(
+            "Error: {}: {}\n --> {}:{line}:{col} (a line of {} bytes, not shown)\n",
+            err.kind.title(),
+            err.message,
+            sources.name(span.src),
+            line_end - line_start
+        );
+        if let Some(h) = &err.help {
+            s.push_str(&format!("Help: {h}\n"));
+        }
+        return s;
+    }
     // ariadne works in characters; convert byte offsets.
     let to_char = |b: u32| -> usize {
         let b = (b as usize).min(text.len());

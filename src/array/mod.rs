@@ -178,8 +178,9 @@ pub fn memory_limit() -> usize {
 fn too_big(shape: &[usize], n: Option<usize>) -> Error {
     let what = match n {
         Some(n) => format!(
-            "{} elements ({:.1} GiB as float64)",
+            "{} elements ({} bytes, {:.1} GiB, as float64)",
             n,
+            n as u128 * 8,
             (n as f64) * 8.0 / (1u64 << 30) as f64
         ),
         None => "more elements than fit in memory".to_string(),
@@ -424,6 +425,7 @@ pub fn broadcast_to(a: &Array, shape: &[usize]) -> Result<Array> {
         ))
         .label_arg(0, format!("shape {}", fmt_shape(a.shape()))));
     }
+    check_size(shape)?;
     Ok(map_array!(a, x => match x.broadcast(IxDyn(shape)) {
         Some(v) => v.to_owned().into_shared(),
         None => unreachable!("broadcast_shapes agreed"),

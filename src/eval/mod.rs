@@ -74,6 +74,11 @@ pub struct Interp {
     /// `arr --sandbox`: the only folder files may be read from or written
     /// to (the script's own folder); `None` means no restriction.
     pub sandbox: Option<PathBuf>,
+    /// Most loop iterations plus function calls one run may take before a
+    /// `Limit` error (`None`: no limit). The fuzzers use it so that no
+    /// input can run forever.
+    pub step_limit: Option<u64>,
+    steps: std::cell::Cell<u64>,
     /// Interned `__`-free symbols used by the evaluator.
     sym_self_like: Sym,
 }
@@ -94,6 +99,8 @@ impl Interp {
             start: std::time::Instant::now(),
             interactive: false,
             sandbox: None,
+            step_limit: None,
+            steps: std::cell::Cell::new(0),
             sym_self_like: sym::intern("self"),
         };
         for b in builtins::table() {
@@ -324,6 +331,18 @@ impl Interp {
     }
 
     fn check_interrupt(&self, span: Span) -> Result<()> {
+        if let Some(limit) = self.step_limit {
+            let n = self.steps.get() + 1;
+            self.steps.set(n);
+            if n > limit {
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    format!("more than {limit} loop iterations and calls (the step limit)"),
+                )
+                .at(span)
+                .with_help("this run has a step limit; make the loop or recursion shorter"));
+            }
+        }
         check_interrupted().map_err(|e| e.at(span))
     }
 
@@ -936,16 +955,26 @@ impl Interp {
                     .map_err(|e| e.resolve(span, &[xs, ys]))
             }
             (Value::Str(a), Value::Str(b)) => match bop {
-                BinaryOp::Add => Ok(Value::Str(format!("{a}{b}").into())),
+                BinaryOp::Add => {
+                    check_string_size(a.len().saturating_add(b.len())).map_err(|e| e.at(span))?;
+                    Ok(Value::Str(format!("{a}{b}").into()))
+                }
                 BinaryOp::Eq => Ok(Value::bool(a == b)),
                 BinaryOp::Ne => Ok(Value::bool(a != b)),
                 _ => Err(self.bad_operands(op, x, y, span, xs, ys)),
             },
             (Value::Str(s), Value::Num(Scalar::I64(n), _)) if bop == BinaryOp::Mul => {
-                Ok(Value::Str(s.repeat((*n).clamp(0, 1 << 20) as usize).into()))
+                let n = usize::try_from(*n).unwrap_or(0);
+                check_string_size(s.len().saturating_mul(n)).map_err(|e| e.at(span))?;
+                Ok(Value::Str(s.repeat(n).into()))
             }
             (Value::Tuple(a), Value::Tuple(b)) => match bop {
-                BinaryOp::Add => Ok(Value::tuple(a.iter().chain(b.iter()).cloned().collect())),
+                BinaryOp::Add => {
+                    let n = a.len().saturating_add(b.len());
+                    check_string_size(n.saturating_mul(std::mem::size_of::<Value>()))
+                        .map_err(|e| e.at(span))?;
+                    Ok(Value::tuple(a.iter().chain(b.iter()).cloned().collect()))
+                }
                 BinaryOp::Eq | BinaryOp::Ne => {
                     let eq = values_equal(x, y);
                     Ok(Value::bool(if bop == BinaryOp::Eq { eq } else { !eq }))
@@ -1353,6 +1382,25 @@ fn inplace_op(op: BinOp) -> Option<BinaryOp> {
         BinOp::Pow => BinaryOp::Pow,
         _ => return None,
     })
+}
+
+/// Largest string (or tuple, in bytes) one operation may build.
+pub const MAX_STRING_BYTES: usize = 1 << 30;
+
+/// A `Memory` error naming the size if a string or tuple of `bytes` bytes
+/// is over [`MAX_STRING_BYTES`] or over the memory available.
+fn check_string_size(bytes: usize) -> Result<()> {
+    let limit = MAX_STRING_BYTES.min(crate::array::memory_limit());
+    if bytes <= limit {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Memory,
+        format!("the result would need {bytes} bytes; the limit is {limit} bytes"),
+    )
+    .with_help(
+        "strings and tuples are for labels and small groups of values; use an array for bulk data",
+    ))
 }
 
 /// An error if Ctrl-C was pressed since the last check.

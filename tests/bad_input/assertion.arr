@@ -1,0 +1,2 @@
+x = 2
+assert(x == 3, "x should be 3")

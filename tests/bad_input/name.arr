@@ -1,0 +1,2 @@
+weight = 1
+print(wieght)

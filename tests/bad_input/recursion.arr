@@ -1,0 +1,2 @@
+fn down(n) = down(n + 1)
+down(0)

@@ -1,0 +1,2 @@
+# A stray operator: the parser points at it.
+x = 1 +* 2

@@ -1,0 +1,2 @@
+label = "loss: "
+label + 1
