@@ -1007,6 +1007,11 @@ fn next<'i>(it: &mut impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> Result
 /// Is `src` an incomplete entry (open brackets/braces or a trailing operator),
 /// as opposed to a plain syntax error? Used by the REPL to continue lines.
 pub fn is_incomplete(src: &str) -> bool {
+    // Over-long or over-nested input is complete: parsing it reports the
+    // limit (and pest never sees the deep nesting).
+    if src.len() > MAX_SOURCE || check_nesting(src, 0).is_err() {
+        return false;
+    }
     match ArrParser::parse(Rule::program, src) {
         Ok(_) => false,
         Err(e) => {
