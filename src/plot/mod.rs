@@ -186,7 +186,8 @@ pub enum Kind {
         height: Vec<f64>,
     },
     /// A heat map of a rows x cols grid: cell (r, c) is centred at x = c,
-    /// y = rows - 1 - r (row 0 at the top); nan cells are left blank.
+    /// y = r, and axes holding only heat maps show y downward (row 0 at the
+    /// top); nan cells are left blank.
     Image {
         rows: usize,
         cols: usize,

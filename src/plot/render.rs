@@ -120,22 +120,11 @@ fn draw_axes<DB: DrawingBackend>(
     if let Some(t) = &ax.title {
         builder.caption(t, (FAMILY, 20));
     }
-    let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1)?;
-
     // Heat maps put row 0 at the top: the y axis counts rows downward.
-    let rows_f = match ax.series.iter().find_map(|s| match s.kind {
-        Kind::Image { rows, .. } => Some(rows as f64 - 1.0),
-        _ => None,
-    }) {
-        Some(r) if ax.is_image() && ax.ylim.is_none() => Some(r),
-        _ => None,
-    };
+    let yr = if ax.is_image() { y1..y0 } else { y0..y1 };
+    let mut chart = builder.build_cartesian_2d(x0..x1, yr)?;
     let xf = tick_fmt(x0, x1);
-    let yf0 = tick_fmt(y0, y1);
-    let yf = move |v: &f64| match rows_f {
-        Some(r) => yf0(&(r - v)),
-        None => yf0(v),
-    };
+    let yf = tick_fmt(y0, y1);
     {
         let mut mesh = chart.configure_mesh();
         if !ax.grid {
@@ -248,9 +237,9 @@ fn draw_axes<DB: DrawingBackend>(
                         } else {
                             0.5
                         };
-                        let top = (rows - r) as f64 - 0.5;
+                        let (x, y) = (c as f64, r as f64);
                         Rectangle::new(
-                            [(c as f64 - 0.5, top), (c as f64 + 0.5, top - 1.0)],
+                            [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
                             rgb(cmap.at(t)).filled(),
                         )
                     },

@@ -171,19 +171,10 @@ fn render_axes(ax: &Axes, o: &Opts, out: &mut Vec<String>) {
     let ((x0, x1), (y0, y1)) = ax.limits();
     let h = o.height.max(4);
     // Heat maps count rows downward from the top.
-    let rows_f = match ax.series.iter().find_map(|s| match s.kind {
-        Kind::Image { rows, .. } => Some(rows as f64 - 1.0),
-        _ => None,
-    }) {
-        Some(r) if ax.is_image() && ax.ylim.is_none() => Some(r),
-        _ => None,
-    };
+    let flip = ax.is_image();
     let (ylo, yhi) = (y0.min(y1), y0.max(y1));
     let (yt, ydec) = nice_ticks(ylo, yhi, (h / 3).max(2));
-    let ylabels: Vec<String> = yt
-        .iter()
-        .map(|&v| fmt_tick(rows_f.map_or(v, |r| r - v), ydec))
-        .collect();
+    let ylabels: Vec<String> = yt.iter().map(|&v| fmt_tick(v, ydec)).collect();
     let gutter = ylabels
         .iter()
         .map(|s| s.chars().count())
@@ -194,7 +185,13 @@ fn render_axes(ax: &Axes, o: &Opts, out: &mut Vec<String>) {
     let mut cv = Canvas::new(w, h);
     let (dw, dh) = ((2 * w) as f64, (4 * h) as f64);
     let px = |x: f64| (x - x0) / (x1 - x0) * (dw - 1.0);
-    let py = |y: f64| (y1 - y) / (y1 - y0) * (dh - 1.0);
+    let py = |y: f64| {
+        if flip {
+            (y - y0) / (y1 - y0) * (dh - 1.0)
+        } else {
+            (y1 - y) / (y1 - y0) * (dh - 1.0)
+        }
+    };
 
     let mut line_index = 0;
     let mut samples = Vec::new();
@@ -270,16 +267,21 @@ fn render_axes(ax: &Axes, o: &Opts, out: &mut Vec<String>) {
                 for cy in 0..h {
                     for cx in 0..w {
                         let x = x0 + (cx as f64 + 0.5) / w as f64 * (x1 - x0);
-                        let y = y1 - (cy as f64 + 0.5) / h as f64 * (y1 - y0);
+                        let f = (cy as f64 + 0.5) / h as f64;
+                        let y = if flip {
+                            y0 + f * (y1 - y0)
+                        } else {
+                            y1 - f * (y1 - y0)
+                        };
                         let (x, y) = (x + 0.5, y + 0.5);
                         if x < 0.0 || y < 0.0 {
                             continue;
                         }
-                        let (col, up) = (x.floor() as usize, y.floor() as usize);
-                        if col >= *cols || up >= *rows {
+                        let (col, row) = (x.floor() as usize, y.floor() as usize);
+                        if col >= *cols || row >= *rows {
                             continue;
                         }
-                        let v = data[(rows - 1 - up) * cols + col];
+                        let v = data[row * cols + col];
                         if !v.is_finite() {
                             continue;
                         }
