@@ -7,6 +7,7 @@ pub mod builtins;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
+pub mod gpu;
 pub mod output;
 pub mod plot;
 pub mod repl;

@@ -67,17 +67,14 @@ fn run(args: Vec<String>) -> ExitCode {
             "--device" => {
                 match args.get(i + 1).map(|s| s.as_str()) {
                     Some("cpu") => {}
-                    Some("gpu") => {
-                        it.device = vec![arr::eval::Device::Gpu];
-                        if std::env::var("ARR_DEVICE")
-                            .map(|v| v == "require-gpu")
-                            .unwrap_or(false)
-                        {
-                            eprintln!("error: no GPU adapter is available and ARR_DEVICE=require-gpu is set");
+                    Some("gpu") => match it.gpu_available(None) {
+                        Ok(true) => it.device = vec![arr::eval::Device::Gpu],
+                        Ok(false) => {}
+                        Err(e) => {
+                            eprintln!("{}", it.render(&e, false));
                             return ExitCode::FAILURE;
                         }
-                        it.warn_once("warning: no GPU adapter found; running on the CPU");
-                    }
+                    },
                     other => {
                         eprintln!(
                             "arr: --device takes `cpu` or `gpu`, not {:?}",

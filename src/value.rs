@@ -23,6 +23,8 @@ pub enum Value {
     None,
     /// A value being differentiated by `grad` (see `autodiff`).
     Traced(Rc<crate::autodiff::Traced>),
+    /// An array in GPU memory (see `gpu`): float32 or bool.
+    Gpu(crate::gpu::GpuArray),
 }
 
 #[derive(Clone)]
@@ -99,7 +101,7 @@ impl Value {
     /// The user-facing type name, as `type(x)` reports it.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Value::Num(..) | Value::Array(_) => "array",
+            Value::Num(..) | Value::Array(_) | Value::Gpu(_) => "array",
             Value::Str(_) => "string",
             Value::Tuple(_) => "tuple",
             Value::Dict(_) => "dict",
@@ -122,12 +124,17 @@ impl Value {
             Value::DType(d) => format!("the dtype {d}"),
             Value::None => "none".into(),
             Value::Traced(t) => t.value.describe(),
+            Value::Gpu(a) => format!(
+                "{} array of shape {} on the GPU",
+                a.dtype(),
+                fmt_shape(&a.shape)
+            ),
         }
     }
 
     pub fn is_numeric(&self) -> bool {
         match self {
-            Value::Num(..) | Value::Array(_) => true,
+            Value::Num(..) | Value::Array(_) | Value::Gpu(_) => true,
             Value::Traced(t) => t.value.is_numeric(),
             _ => false,
         }
@@ -138,6 +145,12 @@ impl Value {
         match self {
             Value::Num(s, w) => Some(Operand::Scalar(*s, *w)),
             Value::Array(a) => Some(Operand::Array(a.clone())),
+            // The CPU path reading a GPU array downloads it.
+            Value::Gpu(_) => match crate::gpu::ops::to_cpu(self) {
+                Ok(Value::Array(a)) => Some(Operand::Array(a)),
+                Ok(Value::Num(s, w)) => Some(Operand::Scalar(s, w)),
+                _ => None,
+            },
             _ => None,
         }
     }

@@ -118,20 +118,65 @@ fn help_and_version() {
 
 #[test]
 fn gpu_block_falls_back_to_cpu_with_one_warning() {
+    // ARR_NO_GPU=1 hides any adapter, as on a machine without one.
     let (code, so, se) = out(arr()
         .args([
             "-e",
-            "@device(gpu) { x = ones(3) }\n@device(gpu) { y = x * 2 }\ny",
+            "@device(gpu) { x = ones(3) }\n@device(gpu) { y = x * 2 }\nprint(y.device)\ny",
         ])
+        .env("ARR_NO_GPU", "1")
         .env_remove("ARR_DEVICE"));
     assert_eq!(code, 0, "{se}");
-    assert_eq!(so, "[2. 2. 2.]\n");
+    assert_eq!(so, "cpu\n[2. 2. 2.]\n");
     assert_eq!(se.matches("warning").count(), 1, "{se}");
     let (code, _, se) = out(arr()
         .args(["-e", "@device(gpu) { x = 1 }"])
+        .env("ARR_NO_GPU", "1")
         .env("ARR_DEVICE", "require-gpu"));
     assert_eq!(code, 1);
-    assert!(se.contains("require-gpu"));
+    assert!(se.contains("require-gpu"), "{se}");
+    // --device gpu: the same warning, or the same error.
+    let (code, so, se) = out(arr()
+        .args([
+            "--device",
+            "gpu",
+            "-e",
+            "x = [1.0, 2.0] * 2\nprint(x.device)\nx",
+        ])
+        .env("ARR_NO_GPU", "1")
+        .env_remove("ARR_DEVICE"));
+    assert_eq!(code, 0, "{se}");
+    assert_eq!(so, "cpu\n[2. 4.]\n");
+    assert_eq!(se.matches("warning: no GPU adapter").count(), 1, "{se}");
+    let (code, _, se) = out(arr()
+        .args(["--device", "gpu", "-e", "1"])
+        .env("ARR_NO_GPU", "1")
+        .env("ARR_DEVICE", "require-gpu"));
+    assert_eq!(code, 1);
+    assert!(se.contains("require-gpu"), "{se}");
+}
+
+#[test]
+fn device_gpu_runs_the_whole_script_on_the_gpu() {
+    let (code, so, se) = out(arr()
+        .args([
+            "--device",
+            "gpu",
+            "-e",
+            "x = [1.0, 2.0] * 2\nprint(x.device)\nx",
+        ])
+        .env_remove("ARR_NO_GPU")
+        .env_remove("ARR_DEVICE"));
+    assert_eq!(code, 0, "{se}");
+    if se.contains("no GPU adapter") {
+        assert!(
+            std::env::var("ARR_REQUIRE_GPU_TESTS").as_deref() != Ok("1"),
+            "no GPU adapter and ARR_REQUIRE_GPU_TESTS=1"
+        );
+        println!("skipped: no GPU adapter");
+        return;
+    }
+    assert_eq!(so, "gpu\n[2. 4.]\n");
 }
 
 #[test]

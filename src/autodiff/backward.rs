@@ -86,6 +86,7 @@ fn num(v: f64) -> Value {
 fn shape_of(v: &Value) -> Vec<usize> {
     match strip(v) {
         Value::Array(a) => a.shape().to_vec(),
+        Value::Gpu(a) => a.shape.clone(),
         _ => Vec::new(),
     }
 }

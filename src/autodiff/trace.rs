@@ -35,6 +35,7 @@ pub fn float_dtype(v: &Value) -> Option<DType> {
         Value::Traced(t) => float_dtype(&t.value),
         Value::Num(s, _) if s.dtype().is_float() => Some(s.dtype()),
         Value::Array(a) if a.dtype().is_float() => Some(a.dtype()),
+        Value::Gpu(a) if a.kind == crate::gpu::Kind::F32 => Some(DType::F32),
         _ => None,
     }
 }
@@ -71,6 +72,9 @@ impl Interp {
     pub fn op_binary(&mut self, op: BinaryOp, x: &Value, y: &Value) -> Result<Value> {
         let lvl = level_of(x).max(level_of(y));
         if lvl == 0 {
+            if let Some(r) = self.try_gpu_binary(op, x, y)? {
+                return Ok(r);
+            }
             let (Some(a), Some(b)) = (x.as_operand(), y.as_operand()) else {
                 return Err(Error::type_(format!(
                     "`{}` needs numbers, got {} and {}",
@@ -105,6 +109,9 @@ impl Interp {
     pub fn op_unary(&mut self, op: UnaryOp, x: &Value) -> Result<Value> {
         let lvl = level_of(x);
         if lvl == 0 {
+            if let Some(r) = self.try_gpu_unary(op, x)? {
+                return Ok(r);
+            }
             let Some(a) = x.as_operand() else {
                 return Err(Error::type_(format!(
                     "`{}` needs a number, got {}",
@@ -134,6 +141,9 @@ impl Interp {
     pub fn op_matmul(&mut self, x: &Value, y: &Value) -> Result<Value> {
         let lvl = level_of(x).max(level_of(y));
         if lvl == 0 {
+            if let Some(r) = self.try_gpu_matmul(x, y)? {
+                return Ok(r);
+            }
             let a = value_to_array(x).ok_or_else(|| {
                 Error::type_(format!("@ needs arrays, got {}", x.describe()))
                     .label_arg(0, x.describe())
@@ -166,9 +176,13 @@ impl Interp {
     pub fn op_index(&mut self, a: &Value, items: &Rc<Vec<IndexItem>>) -> Result<Value> {
         let lvl = level_of(a);
         if lvl == 0 {
+            if let Some(r) = self.try_gpu_index(a, items)? {
+                return Ok(r);
+            }
             let arr = value_to_array(a)
                 .ok_or_else(|| Error::type_(format!("{} cannot be indexed", a.describe())))?;
-            return crate::array::index::get(&arr, items).map(Value::from_array);
+            let r = crate::array::index::get(&arr, items).map(Value::from_array)?;
+            return self.place(r);
         }
         let (av, an) = unwrap_level(a, lvl);
         let r = self.op_index(&av, items)?;
@@ -196,8 +210,14 @@ impl Interp {
     ) -> Result<Value> {
         let lvl = level_of(&a).max(level_of(v));
         if lvl == 0 {
+            let on_gpu = matches!(a, Value::Gpu(_));
             let mut arr = match a {
                 Value::Array(x) => x,
+                Value::Gpu(_) => {
+                    self.gpu_note("assignment into an array");
+                    value_to_array(&a)
+                        .ok_or_else(|| crate::gpu::gpu_error("reading an array back failed"))?
+                }
                 other => value_to_array(&other).ok_or_else(|| {
                     Error::type_(format!(
                         "{} does not support item assignment",
@@ -209,6 +229,9 @@ impl Interp {
                 Error::type_(format!("cannot store {} in an array", v.describe()))
             })?;
             crate::array::index::set(&mut arr, items, &val)?;
+            if on_gpu || self.on_gpu() {
+                return self.place_always(Value::from_array(arr));
+            }
             return Ok(Value::from_array(arr));
         }
         let (av, an) = unwrap_level(&a, lvl);
@@ -241,6 +264,9 @@ impl Interp {
             .max()
             .unwrap_or(0);
         if lvl == 0 {
+            if crate::gpu::ops::builtin_needs_gpu(self, b, &args) {
+                return self.call_builtin_gpu(b, args);
+            }
             return (b.f)(self, args);
         }
         if super::no_gradient(b.name) {
@@ -364,6 +390,7 @@ impl Interp {
                 let ok_shape = match &plain {
                     Value::Num(..) => true,
                     Value::Array(a) => a.len() == 1,
+                    Value::Gpu(a) => a.len() == 1,
                     _ => false,
                 };
                 if !ok_shape {
@@ -376,6 +403,9 @@ impl Interp {
                 let seed = match &plain {
                     Value::Array(a) if a.ndim() > 0 => {
                         Value::Array(Array::full(a.shape(), Scalar::F64(1.0), dt)?)
+                    }
+                    Value::Gpu(a) if a.ndim() > 0 => {
+                        Value::Array(Array::full(&a.shape, Scalar::F64(1.0), dt)?)
                     }
                     _ => seed,
                 };
@@ -395,6 +425,7 @@ impl Interp {
                 };
                 let oshape: Vec<usize> = match &plain {
                     Value::Array(a) => a.shape().to_vec(),
+                    Value::Gpu(a) => a.shape.clone(),
                     _ => Vec::new(),
                 };
                 let n: usize = oshape.iter().product();
@@ -418,6 +449,7 @@ impl Interp {
                 }
                 let xshape: Vec<usize> = match strip(&pos[g.argnums[0]]) {
                     Value::Array(a) => a.shape().to_vec(),
+                    Value::Gpu(a) => a.shape.clone(),
                     Value::Num(..) => Vec::new(),
                     other => {
                         return Err(Error::type_(format!(
@@ -556,6 +588,7 @@ impl Interp {
                         let plain = strip(v);
                         let (shape, dt) = match &plain {
                             Value::Array(a) => (a.shape().to_vec(), a.dtype()),
+                            Value::Gpu(a) => (a.shape.clone(), a.dtype()),
                             Value::Num(s, _) => (Vec::new(), s.dtype()),
                             _ => (Vec::new(), DType::F64),
                         };
@@ -570,10 +603,12 @@ impl Interp {
     fn cast_like(&mut self, g: Value, like: &Value) -> Result<Value> {
         let want: Vec<usize> = match strip(like) {
             Value::Array(a) => a.shape().to_vec(),
+            Value::Gpu(a) => a.shape.clone(),
             _ => Vec::new(),
         };
         let have: Vec<usize> = match strip(&g) {
             Value::Array(a) => a.shape().to_vec(),
+            Value::Gpu(a) => a.shape.clone(),
             _ => Vec::new(),
         };
         if want == have {

@@ -181,6 +181,13 @@ pub fn device(_: &mut Interp, a: Args) -> Result<Value> {
     a.array(0)?;
     Ok(Value::str("cpu"))
 }
+pub fn gpu_adapter(_: &mut Interp, _: Args) -> Result<Value> {
+    Ok(match crate::gpu::adapter_name() {
+        Some(n) => Value::str(&n),
+        None => Value::None,
+    })
+}
+/// `to` without a GPU runtime in play (`gpu::ops` handles the rest).
 pub fn to(it: &mut Interp, a: Args) -> Result<Value> {
     let v = a.value(0)?.clone();
     let d = a.string(1)?;

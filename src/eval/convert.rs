@@ -95,6 +95,11 @@ pub fn value_to_array(v: &Value) -> Option<Array> {
         Value::Traced(t) => value_to_array(&t.value),
         Value::Num(s, _) => Some(Array::scalar(*s)),
         Value::Array(a) => Some(a.clone()),
+        Value::Gpu(_) => match crate::gpu::ops::to_cpu(v) {
+            Ok(Value::Array(a)) => Some(a),
+            Ok(Value::Num(s, _)) => Some(Array::scalar(s)),
+            _ => None,
+        },
         Value::Tuple(t) => {
             let items: Vec<(Value, Span)> =
                 t.iter().map(|x| (x.clone(), Span::default())).collect();
@@ -127,7 +132,10 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Func(Func::Builtin(x)), Value::Func(Func::Builtin(y))) => std::ptr::eq(*x, *y),
         (Value::Func(Func::User(x)), Value::Func(Func::User(y))) => std::rc::Rc::ptr_eq(x, y),
-        (Value::Num(..) | Value::Array(_), Value::Num(..) | Value::Array(_)) => {
+        (
+            Value::Num(..) | Value::Array(_) | Value::Gpu(_),
+            Value::Num(..) | Value::Array(_) | Value::Gpu(_),
+        ) => {
             let (Some(p), Some(q)) = (value_to_array(a), value_to_array(b)) else {
                 return false;
             };
@@ -178,6 +186,11 @@ pub fn repr(v: &Value) -> String {
         Value::DType(d) => d.name().to_string(),
         Value::None => "none".into(),
         Value::Traced(_) => repr(&crate::autodiff::strip(v)),
+        // Printing reads the values back from the device.
+        Value::Gpu(_) => match crate::gpu::ops::to_cpu(v) {
+            Ok(c) => repr(&c),
+            Err(e) => format!("<GPU array: {}>", e.message),
+        },
     }
 }
 
@@ -187,6 +200,9 @@ pub fn as_scalar(v: &Value) -> Option<Scalar> {
         Value::Traced(t) => as_scalar(&t.value),
         Value::Num(s, _) => Some(*s),
         Value::Array(a) if a.ndim() == 0 => a.to_scalar(),
+        Value::Gpu(a) if a.ndim() == 0 => {
+            crate::gpu::ops::to_cpu(v).ok().and_then(|c| as_scalar(&c))
+        }
         _ => None,
     }
 }

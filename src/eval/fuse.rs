@@ -70,6 +70,8 @@ fn math_fn(name: &str) -> Option<UnaryOp> {
 enum Leaf {
     Arr(Array),
     Num(Scalar, bool),
+    /// A float32 array on the GPU: the chain becomes one generated kernel.
+    Gpu(crate::gpu::GpuArray),
 }
 
 struct Plan {
@@ -81,13 +83,17 @@ impl Interp {
     /// Evaluate `e` fused when it qualifies; `None` means "use the ordinary
     /// path" (nothing has been evaluated that could have side effects: the
     /// leaves are only names and literals).
-    pub(super) fn try_fused(&self, e: &Expr) -> Option<Value> {
+    pub(super) fn try_fused(&mut self, e: &Expr) -> Option<Value> {
         let mut plan = Plan {
             steps: Vec::new(),
             leaves: Vec::new(),
         };
         if !self.compile(e, &mut plan)? {
             return None;
+        }
+        let gpu_leaf = plan.leaves.iter().any(|l| matches!(l, Leaf::Gpu(_)));
+        if gpu_leaf || self.on_gpu() {
+            return self.gpu_fused_plan(&plan);
         }
         // Pick the arrays' dtype and shape; everything must agree.
         let mut first: Option<(DType, Vec<usize>)> = None;
@@ -121,7 +127,7 @@ impl Interp {
         let mut n_inputs = 0;
         for l in &plan.leaves {
             match l {
-                Leaf::Arr(_) => {
+                Leaf::Arr(_) | Leaf::Gpu(_) => {
                     input_of.push(Some(n_inputs));
                     n_inputs += 1;
                 }
@@ -147,7 +153,7 @@ impl Interp {
                     .iter()
                     .filter_map(|l| match l {
                         Leaf::Arr(Array::F64(a)) => Some(a.as_slice()),
-                        Leaf::Arr(_) => Some(None),
+                        Leaf::Arr(_) | Leaf::Gpu(_) => Some(None),
                         Leaf::Num(..) => None,
                     })
                     .collect();
@@ -159,7 +165,7 @@ impl Interp {
                     .iter()
                     .filter_map(|l| match l {
                         Leaf::Arr(Array::F32(a)) => Some(a.as_slice()),
-                        Leaf::Arr(_) => Some(None),
+                        Leaf::Arr(_) | Leaf::Gpu(_) => Some(None),
                         Leaf::Num(..) => None,
                     })
                     .collect();
@@ -183,6 +189,9 @@ impl Interp {
             ExprKind::Name(s) => match self.lookup(*s)? {
                 Value::Array(a) if a.dtype().is_float() => self.leaf(Leaf::Arr(a.clone()), plan),
                 Value::Num(v, w) => self.leaf(Leaf::Num(*v, *w), plan),
+                Value::Gpu(a) if a.kind == crate::gpu::Kind::F32 => {
+                    self.leaf(Leaf::Gpu(a.clone()), plan)
+                }
                 _ => None,
             },
             ExprKind::Unary(UnOp::Neg, x) => {
@@ -223,8 +232,36 @@ impl Interp {
         }
     }
 
+    /// The plan as one generated GPU kernel; `None` (ordinary path) when a
+    /// GPU error or an unsupported case comes up — leaves are only names and
+    /// literals, so evaluating again is harmless.
+    fn gpu_fused_plan(&mut self, plan: &Plan) -> Option<Value> {
+        use crate::gpu::kernels::G;
+        let vals: Vec<Value> = plan
+            .leaves
+            .iter()
+            .map(|l| match l {
+                Leaf::Arr(a) => Value::Array(a.clone()),
+                Leaf::Num(s, w) => Value::Num(*s, *w),
+                Leaf::Gpu(a) => Value::Gpu(a.clone()),
+            })
+            .collect();
+        let prog: Vec<G> = plan
+            .steps
+            .iter()
+            .map(|s| match *s {
+                Step::Input(k) => Some(G::Input(k)),
+                Step::Unary(op) => Some(G::Unary(op)),
+                Step::Binary(op) => Some(G::Binary(op)),
+                Step::Const(_) => None,
+            })
+            .collect::<Option<Vec<G>>>()?;
+        let refs: Vec<&Value> = vals.iter().collect();
+        self.gpu_fused(&refs, &prog).ok().flatten()
+    }
+
     fn leaf(&self, l: Leaf, plan: &mut Plan) -> Option<bool> {
-        let is_array = matches!(l, Leaf::Arr(_));
+        let is_array = matches!(l, Leaf::Arr(_) | Leaf::Gpu(_));
         plan.steps.push(Step::Input(plan.leaves.len()));
         plan.leaves.push(l);
         Some(is_array)

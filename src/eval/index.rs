@@ -72,7 +72,10 @@ impl Interp {
         span: Span,
     ) -> Result<Value> {
         let items = self.eval_index_items(ix)?;
-        if crate::autodiff::level_of(v) > 0 && v.is_numeric() {
+        if (crate::autodiff::level_of(v) > 0 && v.is_numeric())
+            || matches!(v, Value::Gpu(_))
+            || (self.on_gpu() && matches!(v, Value::Array(_)))
+        {
             let ai = Rc::new(array_items(&items)?);
             return self
                 .op_index(v, &ai)
@@ -266,16 +269,20 @@ pub fn set_path(
             let newval = if rest.is_empty() {
                 v
             } else {
-                let mut sub = if crate::autodiff::level_of(root) > 0 {
-                    let ai = Rc::new(array_items(items)?);
-                    it.op_index(root, &ai)?
-                } else {
-                    get(root, items, rspan, *s)?
-                };
+                let mut sub =
+                    if crate::autodiff::level_of(root) > 0 || matches!(root, Value::Gpu(_)) {
+                        let ai = Rc::new(array_items(items)?);
+                        it.op_index(root, &ai)?
+                    } else {
+                        get(root, items, rspan, *s)?
+                    };
                 set_path(it, &mut sub, rest, v, rspan.to(*s), vspan)?;
                 sub
             };
-            if crate::autodiff::level_of(root) > 0 || crate::autodiff::level_of(&newval) > 0 {
+            if crate::autodiff::level_of(root) > 0
+                || crate::autodiff::level_of(&newval) > 0
+                || matches!(root, Value::Gpu(_))
+            {
                 let ai = Rc::new(array_items(items)?);
                 let old = std::mem::replace(root, Value::None);
                 let mut spans = item_spans(rspan, items);

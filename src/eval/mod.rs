@@ -426,9 +426,12 @@ impl Interp {
                             .into())
                     }
                 };
-                if dev == Device::Gpu {
-                    self.gpu_unavailable(*name_span)?;
-                }
+                // The GPU is opened here, on first use (never for CPU-only scripts).
+                let dev = if dev == Device::Gpu && !self.gpu_available(Some(*name_span))? {
+                    Device::Cpu
+                } else {
+                    dev
+                };
                 self.device.push(dev);
                 let r = self.exec_block(body);
                 self.device.pop();
@@ -456,26 +459,12 @@ impl Interp {
         Ok(())
     }
 
-    /// This build has no GPU runtime yet: run on the CPU after one warning,
-    /// or fail when the user demands a GPU.
-    fn gpu_unavailable(&mut self, span: Span) -> Result<()> {
-        if std::env::var("ARR_DEVICE")
-            .map(|v| v == "require-gpu")
-            .unwrap_or(false)
-        {
-            return Err(Error::new(
-                ErrorKind::Value,
-                "no GPU adapter is available and ARR_DEVICE=require-gpu is set",
-            )
-            .at(span)
-            .with_help("unset ARR_DEVICE to fall back to the CPU"));
-        }
-        self.warn_once("warning: no GPU adapter found; @device(gpu) blocks run on the CPU");
-        Ok(())
-    }
-
     fn exec_for(&mut self, vars: &[(Sym, Span)], iter: &Expr, body: &[Stmt], span: Span) -> Exec {
         let it = self.eval(iter)?;
+        let it = match it {
+            Value::Gpu(_) => crate::gpu::ops::to_cpu(&it)?,
+            other => other,
+        };
         let run = |me: &mut Interp, item: Value| -> std::result::Result<bool, Flow> {
             me.check_interrupt(span)?;
             me.bind_targets(vars, item, iter.span)?;
@@ -570,6 +559,10 @@ impl Interp {
 
     /// Split a tuple (or an array along its first axis) into `n` values.
     fn unpack(&mut self, v: Value, n: usize, span: Span) -> Result<Vec<Value>> {
+        let v = match v {
+            Value::Gpu(_) => crate::gpu::ops::to_cpu(&v)?,
+            other => other,
+        };
         let items: Vec<Value> = match v {
             Value::Tuple(t) => t.iter().cloned().collect(),
             Value::Traced(_) => {
@@ -868,7 +861,8 @@ impl Interp {
         for it in items {
             vals.push((self.eval(it)?, it.span));
         }
-        list_to_array(&vals, span).map(Value::Array)
+        let a = list_to_array(&vals, span).map(Value::Array)?;
+        self.place(a)
     }
 
     pub fn unary(&mut self, op: UnOp, v: &Value, span: Span, xspan: Span) -> Result<Value> {
@@ -882,6 +876,12 @@ impl Interp {
         };
         if crate::autodiff::level_of(v) > 0 {
             return self.op_unary(uop, v).map_err(|e| e.resolve(span, &[xspan]));
+        }
+        if let Some(r) = self
+            .try_gpu_unary(uop, v)
+            .map_err(|e| e.resolve(span, &[xspan]))?
+        {
+            return Ok(r);
         }
         let Some(o) = self.operand(v) else {
             return Err(Error::type_(format!(
@@ -944,6 +944,14 @@ impl Interp {
             }
             let (x, y) = (crate::autodiff::strip(x), crate::autodiff::strip(y));
             return self.binary(op, &x, &y, span, xs, ys);
+        }
+        if x.is_numeric() && y.is_numeric() {
+            if let Some(r) = self
+                .try_gpu_binary(bop, x, y)
+                .map_err(|e| e.resolve(span, &[xs, ys]))?
+            {
+                return Ok(r);
+            }
         }
         match (x, y) {
             (Value::Num(..) | Value::Array(_), Value::Num(..) | Value::Array(_)) => {
@@ -1079,6 +1087,8 @@ impl Interp {
             },
             Value::None => Ok(false),
             Value::Traced(t) => self.truth(&t.value, span),
+            // A condition on a GPU value reads it back.
+            Value::Gpu(_) => self.truth(&crate::gpu::ops::to_cpu(v)?, span),
             Value::Str(s) => Ok(!s.is_empty()),
             Value::Tuple(t) => Ok(!t.is_empty()),
             Value::Dict(d) => Ok(!d.is_empty()),
@@ -1313,9 +1323,25 @@ impl Interp {
             }
             return self.attr(&crate::autodiff::strip(v), a, vspan, aspan);
         }
+        if let Value::Gpu(g) = v {
+            match &*name {
+                "T" => return self.call_named("transpose", vec![v.clone()], vec![], aspan),
+                "shape" => return Ok(shape_tuple(&g.shape)),
+                "ndim" => return Ok(Value::int(g.ndim() as i64)),
+                "size" => return Ok(Value::int(g.len() as i64)),
+                "dtype" => return Ok(Value::DType(g.dtype())),
+                "device" => return Ok(Value::str("gpu")),
+                "nbytes" => return Ok(Value::int(4 * g.len() as i64)),
+                _ => {}
+            }
+        }
         let arr = match v {
             Value::Num(s, _) => Array::scalar(*s),
             Value::Array(a) => a.clone(),
+            Value::Gpu(_) => match value_to_array(v) {
+                Some(a) => a,
+                None => return Err(crate::gpu::gpu_error("reading an array back failed").at(vspan)),
+            },
             Value::Tuple(t) if &*name == "len" => return Ok(Value::int(t.len() as i64)),
             _ => {
                 return Err(
