@@ -413,3 +413,51 @@ fn grad_inside_gpu_blocks() {
         check(setup, &format!("grad({f})(x)"), 1e-4, true);
     }
 }
+
+/// Charts of GPU arrays read the values back: the terminal chart, the
+/// histogram counts and the PNG match the same chart of the CPU arrays.
+#[test]
+fn plots_of_gpu_arrays_read_back() {
+    if !have_gpu() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("arr-gpu-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |gpu: bool| -> (String, Vec<u8>) {
+        let png = dir.join(if gpu { "gpu.png" } else { "cpu.png" });
+        let make = "x = linspace(0, 1, 20)\n  y = x * x";
+        let setup = if gpu {
+            format!("@device(gpu) {{\n  {make}\n}}\nassert(y.device == \"gpu\")\n")
+        } else {
+            format!("{make}\n")
+        };
+        let code = format!(
+            "{setup}plot(x, y, label=\"y\")\ntitle(\"squares\")\nsavefig(\"{}\")\nshow()\nc, e = hist(y, bins=4)\nprint(c)\nshow()\n",
+            png.display()
+        );
+        let cap = Capture::default();
+        let mut it = Interp::new(Box::new(cap.clone()));
+        it.run_source("<t>", &code)
+            .unwrap_or_else(|e| panic!("{}", it.render(&e, false)));
+        let out = cap.out.borrow().clone();
+        (out, std::fs::read(&png).unwrap())
+    };
+    let (cpu_out, cpu_png) = run(false);
+    let (gpu_out, gpu_png) = run(true);
+    // The same counts (numpy.histogram of x**2 at 20 points: 10 4 3 3), the
+    // same chart layout (float32 values may move a dot, not a line), and a
+    // real PNG.
+    for out in [&cpu_out, &gpu_out] {
+        assert!(out.contains("[10  4  3  3]"), "{out}");
+        assert!(out.contains("squares"), "{out}");
+        assert!(
+            out.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)),
+            "{out}"
+        );
+    }
+    assert_eq!(cpu_out.lines().count(), gpu_out.lines().count());
+    for png in [&cpu_png, &gpu_png] {
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 1000);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
