@@ -44,7 +44,7 @@ if adapter == none {
         n = n * 2
     }
 
-    N = 1 << 22
+    N = 4194304
     x = astype(uniform(-1, 1, N), float32)
     y = astype(uniform(-1, 1, N), float32)
     xg = to(x, "gpu")
