@@ -130,6 +130,40 @@ impl UnaryOp {
             IsFinite => "isfinite",
         }
     }
+    /// The op of the elementwise builtin called `n` (the inverse of `name`).
+    pub fn from_builtin(n: &str) -> Option<UnaryOp> {
+        use UnaryOp::*;
+        [
+            Abs, Sqrt, Exp, Log, Log2, Log10, Log1p, Expm1, Sin, Cos, Tan, Arcsin, Arccos, Arctan,
+            Sinh, Cosh, Tanh, Floor, Ceil, Round, Trunc, Sign, IsNan, IsInf, IsFinite,
+        ]
+        .into_iter()
+        .find(|op| op.name() == n)
+    }
+    /// The smooth maths functions (`abs` to `tanh`): the ones `grad`
+    /// differentiates by a unary rule and the CPU fusion planner fuses.
+    pub fn is_math_fn(self) -> bool {
+        use UnaryOp::*;
+        matches!(
+            self,
+            Abs | Sqrt
+                | Exp
+                | Log
+                | Log2
+                | Log10
+                | Log1p
+                | Expm1
+                | Sin
+                | Cos
+                | Tan
+                | Arcsin
+                | Arccos
+                | Arctan
+                | Sinh
+                | Cosh
+                | Tanh
+        )
+    }
     /// Maths functions that always compute in floating point.
     fn is_float_fn(self) -> bool {
         use UnaryOp::*;

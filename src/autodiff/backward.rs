@@ -626,28 +626,7 @@ fn builtin_rule(
     let sa = shape_of(&a);
     let o = out.cloned().unwrap_or(Value::None);
     let wants = |s: Slot| need.contains(&s);
-    let unary = |n: &str| -> Option<U> {
-        Some(match n {
-            "abs" => U::Abs,
-            "sqrt" => U::Sqrt,
-            "exp" => U::Exp,
-            "log" => U::Log,
-            "log2" => U::Log2,
-            "log10" => U::Log10,
-            "log1p" => U::Log1p,
-            "expm1" => U::Expm1,
-            "sin" => U::Sin,
-            "cos" => U::Cos,
-            "tan" => U::Tan,
-            "arcsin" => U::Arcsin,
-            "arccos" => U::Arccos,
-            "arctan" => U::Arctan,
-            "sinh" => U::Sinh,
-            "cosh" => U::Cosh,
-            "tanh" => U::Tanh,
-            _ => return None,
-        })
-    };
+    let unary = |n: &str| U::from_builtin(n).filter(|op| op.is_math_fn());
     if let Some(u) = unary(name) {
         let x = unary_rule(r, u, &a, &o, g)?;
         res.push((S0, r.sum_to(&x, &sa)?));

@@ -44,27 +44,7 @@ fn arith(op: BinOp) -> Option<BinaryOp> {
 }
 
 fn math_fn(name: &str) -> Option<UnaryOp> {
-    use UnaryOp::*;
-    Some(match name {
-        "abs" => Abs,
-        "sqrt" => Sqrt,
-        "exp" => Exp,
-        "log" => Log,
-        "log2" => Log2,
-        "log10" => Log10,
-        "log1p" => Log1p,
-        "expm1" => Expm1,
-        "sin" => Sin,
-        "cos" => Cos,
-        "tan" => Tan,
-        "arcsin" => Arcsin,
-        "arccos" => Arccos,
-        "arctan" => Arctan,
-        "sinh" => Sinh,
-        "cosh" => Cosh,
-        "tanh" => Tanh,
-        _ => return None,
-    })
+    UnaryOp::from_builtin(name).filter(|op| op.is_math_fn())
 }
 
 enum Leaf {

@@ -433,36 +433,14 @@ impl Interp {
         let Some(g) = self.gpu_for(&vals) else {
             return Ok(None);
         };
+        // Every named elementwise op but `round` (no WGSL kernel), plus
+        // NumPy's long names for two of them.
         let unary = |n: &str| -> Option<UnaryOp> {
-            use UnaryOp::*;
-            Some(match n {
-                "abs" | "absolute" => Abs,
-                "sqrt" => Sqrt,
-                "exp" => Exp,
-                "log" => Log,
-                "log2" => Log2,
-                "log10" => Log10,
-                "log1p" => Log1p,
-                "expm1" => Expm1,
-                "sin" => Sin,
-                "cos" => Cos,
-                "tan" => Tan,
-                "arcsin" => Arcsin,
-                "arccos" => Arccos,
-                "arctan" => Arctan,
-                "sinh" => Sinh,
-                "cosh" => Cosh,
-                "tanh" => Tanh,
-                "floor" => Floor,
-                "ceil" => Ceil,
-                "trunc" => Trunc,
-                "sign" => Sign,
-                "isnan" => IsNan,
-                "isinf" => IsInf,
-                "isfinite" => IsFinite,
-                "negative" => Neg,
-                _ => return None,
-            })
+            match n {
+                "absolute" => Some(UnaryOp::Abs),
+                "negative" => Some(UnaryOp::Neg),
+                _ => UnaryOp::from_builtin(n).filter(|op| *op != UnaryOp::Round),
+            }
         };
         let n_given = a.vals.iter().filter(|v| v.is_some()).count();
         if let Some(op) = unary(b.name) {
