@@ -210,7 +210,10 @@ pub fn keys(_: &mut Interp, a: Args) -> Result<Value> {
         v => Err(a.type_err(0, "a dict", v)),
     }
 }
-pub fn time(it: &mut Interp, _: Args) -> Result<Value> {
+pub fn time(it: &mut Interp, a: Args) -> Result<Value> {
+    // GPU kernels run asynchronously: finish them so time() differences
+    // include the GPU work started before the call.
+    crate::gpu::sync_if_open().map_err(|e| e.at(a.call))?;
     Ok(Value::float(it.start.elapsed().as_secs_f64()))
 }
 pub fn str_(_: &mut Interp, a: Args) -> Result<Value> {

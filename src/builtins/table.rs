@@ -263,7 +263,7 @@ static CORE: &[Builtin] = &[
     b!("to", "to(x, device)", "misc", true, x::to, "Move an array (or the arrays in a tuple or dict) to \"cpu\" or \"gpu\". On the GPU arrays are float32 or bool: float64 converts to float32; int64 arrays stay on the CPU.", ("to([1, 2], \"cpu\")", "[1 2]")),
     b!("gpu_adapter", "gpu_adapter()", "misc", false, x::gpu_adapter, "The GPU adapter that @device(gpu) runs on, e.g. \"llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan, Cpu)\", or none when there is none. Calling it opens the GPU.", ("type(gpu_adapter()) == \"string\" or gpu_adapter() == none", "true")),
     b!("keys", "keys(d)", "misc", true, x::keys, "The keys of a dict, as a tuple of strings.", ("keys({\"W\": 1, \"b\": 2})", "(\"W\", \"b\")")),
-    b!("time", "time()", "misc", false, x::time, "Seconds since arr started, from a monotonic clock (float64).", ("time() >= 0", "true")),
+    b!("time", "time()", "misc", false, x::time, "Seconds since arr started, from a monotonic clock (float64). It first waits for queued GPU work, so the difference of two time() calls includes the GPU work between them.", ("time() >= 0", "true")),
     b!("str", "str(x)", "misc", false, x::str_, "The text print() would show for x.", ("str([1, 2]) + \"!\"", "\"[1 2]!\"")),
     b!("repr", "repr(x)", "misc", false, x::repr_, "The text the REPL would show for x (strings quoted).", ("repr(\"a\")", "\"\\\"a\\\"\"")),
     b!("int", "int(x)", "misc", false, x::int_, "One number (or a numeric string) as an int64 scalar; floats truncate.", ("int(2.9)", "2"), ("int(\"42\")", "42")),

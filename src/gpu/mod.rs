@@ -34,6 +34,10 @@ pub struct Gpu {
     pool: Mutex<Pool>,
     /// Errors wgpu reported outside an error scope, and device loss.
     errors: Arc<Mutex<Vec<String>>>,
+    /// Kernel submissions, and how many of them the GPU reported finished
+    /// (counted by a callback that runs when the device is polled).
+    submitted: std::sync::atomic::AtomicU64,
+    finished: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Default)]
@@ -131,6 +135,8 @@ fn open() -> Option<Gpu> {
         pipelines: Mutex::new(HashMap::new()),
         pool: Mutex::new(Pool::default()),
         errors,
+        submitted: Default::default(),
+        finished: Default::default(),
     })
 }
 
@@ -259,12 +265,25 @@ impl Gpu {
         self.device
             .poll(wgpu::PollType::wait_indefinitely())
             .map_err(gpu_error)?;
+        // The wait covers our submission, but when several threads share the
+        // device (tests do) another thread's poll may be the one running our
+        // callback and may not have run it yet: wait for it, within reason.
+        let started = std::time::Instant::now();
+        let r = loop {
+            if let Some(r) = done.lock().ok().and_then(|mut d| d.take()) {
+                break Some(r);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                break None;
+            }
+            let _ = self.device.poll(wgpu::PollType::Poll);
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        };
         self.check()?;
-        let r = done.lock().ok().and_then(|mut d| d.take());
         match r {
             Some(Ok(())) => {}
             Some(Err(e)) => return Err(gpu_error(e)),
-            None => return Err(gpu_error("reading a buffer back did not finish")),
+            None => return Err(gpu_error("reading a buffer back did not finish in 60 s")),
         }
         let out = {
             let view = slice.get_mapped_range().map_err(gpu_error)?;
@@ -341,16 +360,36 @@ impl Gpu {
             pass.dispatch_workgroups(groups.0, groups.1, groups.2);
         }
         self.queue.submit(Some(enc.finish()));
+        self.submitted.fetch_add(1, Ordering::Relaxed);
+        let fin = self.finished.clone();
+        self.queue.on_submitted_work_done(move || {
+            fin.fetch_add(1, Ordering::Relaxed);
+        });
         DISPATCHES.with(|d| d.set(d.get() + 1));
         self.check()
     }
 
-    /// Wait until the GPU has finished everything submitted (benchmarks).
+    /// Wait until the GPU has finished everything submitted.
     pub fn sync(&self) -> Result<()> {
         self.device
             .poll(wgpu::PollType::wait_indefinitely())
             .map_err(gpu_error)?;
         self.check()
+    }
+
+    /// Kernel launches submitted but not yet reported finished.
+    pub fn pending(&self) -> u64 {
+        let done = self.finished.load(Ordering::Relaxed);
+        self.submitted.load(Ordering::Relaxed).saturating_sub(done)
+    }
+}
+
+/// Wait for queued GPU work, if the GPU was ever opened (never opens it):
+/// `:time` and `time()` call this so GPU work is inside what they measure.
+pub fn sync_if_open() -> Result<()> {
+    match GPU.get() {
+        Some(Some(g)) => g.sync(),
+        _ => Ok(()),
     }
 }
 

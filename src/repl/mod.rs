@@ -203,7 +203,13 @@ fn command(it: &mut Interp, sess: &mut Session, name: &str, cmd: &str) -> Result
                 return Ok(false);
             }
             let t = std::time::Instant::now();
-            let ok = run_code(it, sess, name, arg, true);
+            let mut ok = run_code(it, sess, name, arg, true);
+            // GPU kernels run asynchronously: wait for them inside the timing.
+            if let Err(e) = crate::gpu::sync_if_open() {
+                let r = it.render(&e, sess.color);
+                it.out.warn(r.trim_end());
+                ok = false;
+            }
             let dt = t.elapsed().as_secs_f64();
             it.out.print(&format!("time: {}", fmt_seconds(dt)));
             Ok(ok)
