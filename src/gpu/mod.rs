@@ -52,6 +52,7 @@ thread_local! {
     static DISPATCHES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 static BUFFERS_CREATED: AtomicUsize = AtomicUsize::new(0);
+static PIPELINES_COMPILED: AtomicUsize = AtomicUsize::new(0);
 
 /// How many times the GPU was looked for in this process (0 or 1): a script
 /// without `@device(gpu)` never loads a driver.
@@ -67,6 +68,11 @@ pub fn dispatches() -> usize {
 /// New wgpu buffers created so far (pool misses).
 pub fn buffers_created() -> usize {
     BUFFERS_CREATED.load(Ordering::Relaxed)
+}
+
+/// Pipelines compiled so far (cache misses).
+pub fn pipelines_compiled() -> usize {
+    PIPELINES_COMPILED.load(Ordering::Relaxed)
 }
 
 /// The device, opened on first call; `None` when no adapter exists (or
@@ -318,6 +324,7 @@ impl Gpu {
         if let Some(e) = block_on(scope.pop()) {
             return Err(gpu_error(format!("a shader failed to compile: {e}")));
         }
+        PIPELINES_COMPILED.fetch_add(1, Ordering::Relaxed);
         let p = Arc::new(p);
         if let Ok(mut m) = self.pipelines.lock() {
             m.insert(src.to_string(), p.clone());
