@@ -147,6 +147,37 @@ pub fn lookup(name: &str) -> Option<&'static Builtin> {
     specs().get(name).map(|(i, _)| &table()[*i])
 }
 
+/// The index of `b` in `table()`, found from its address (no hashing).
+fn row_of(b: &Builtin) -> Option<usize> {
+    let base = table().as_ptr() as usize;
+    let at = b as *const Builtin as usize;
+    let size = std::mem::size_of::<Builtin>().max(1);
+    if at >= base && (at - base) % size == 0 && (at - base) / size < table().len() {
+        Some((at - base) / size)
+    } else {
+        None
+    }
+}
+
+/// The elementwise op a one-argument maths builtin (`exp`, `sqrt`, ...)
+/// applies, so the evaluator can call it without binding `Args`.
+pub fn unary_op_of(b: &Builtin) -> Option<crate::array::elementwise::UnaryOp> {
+    static BY_ROW: OnceLock<Vec<Option<crate::array::elementwise::UnaryOp>>> = OnceLock::new();
+    let rows = BY_ROW.get_or_init(|| {
+        table()
+            .iter()
+            .map(|b| {
+                if b.sig.matches(',').count() == 0 && b.category == "elementwise" {
+                    crate::array::elementwise::UnaryOp::from_builtin(b.name)
+                } else {
+                    None
+                }
+            })
+            .collect()
+    });
+    row_of(b).and_then(|i| rows[i])
+}
+
 pub fn params_of(b: &Builtin) -> &'static [ParamSpecLite] {
     // Builtin values point into `table()`: find the row by its address (no
     // string hashing on every call); anything else goes by name.
@@ -162,14 +193,8 @@ pub fn params_of(b: &Builtin) -> &'static [ParamSpecLite] {
             })
             .collect()
     });
-    let t = table();
-    let base = t.as_ptr() as usize;
-    let at = b as *const Builtin as usize;
-    let size = std::mem::size_of::<Builtin>().max(1);
-    if at >= base && (at - base) % size == 0 {
-        if let Some(p) = rows.get((at - base) / size) {
-            return p;
-        }
+    if let Some(p) = row_of(b).and_then(|i| rows.get(i)) {
+        return p;
     }
     specs()
         .get(b.name)

@@ -1115,6 +1115,33 @@ impl Interp {
             }
             _ => (self.eval(f)?, None),
         };
+        // `exp(x)` and the other one-argument maths functions on a CPU array
+        // or number: straight to the kernel, with no argument binding.
+        if let (Value::Func(Func::Builtin(b)), None, [a]) = (&callee, &self_arg, args) {
+            if a.name.is_none() {
+                if let Some(op) = builtins::unary_op_of(b) {
+                    let v = self.eval(&a.value)?;
+                    if !self.on_gpu() {
+                        if let Some(o) = match &v {
+                            Value::Array(_) | Value::Num(..) => v.as_operand(),
+                            _ => None,
+                        } {
+                            return elementwise::unary(op, &o)
+                                .map(Value::from_operand)
+                                .map_err(|e| e.resolve(span, &[a.value.span]));
+                        }
+                    }
+                    return self.call_value(
+                        &callee,
+                        vec![v],
+                        vec![a.value.span],
+                        Vec::new(),
+                        span,
+                        f.span,
+                    );
+                }
+            }
+        }
         let mut pos = Vec::with_capacity(args.len() + 1);
         let mut pos_spans = Vec::with_capacity(args.len() + 1);
         if let Some((o, s)) = self_arg {
