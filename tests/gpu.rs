@@ -4,23 +4,12 @@
 //! 65,535 workgroups. Without an adapter these print "skipped: no GPU
 //! adapter"; with ARR_REQUIRE_GPU_TESTS=1 they fail instead.
 
+mod common;
+use common::have_gpu;
+
 use arr::output::Capture;
 use arr::value::Value;
 use arr::Interp;
-
-fn have_gpu() -> bool {
-    if arr::gpu::get().is_some() {
-        return true;
-    }
-    if std::env::var("ARR_REQUIRE_GPU_TESTS")
-        .map(|v| v == "1")
-        .unwrap_or(false)
-    {
-        panic!("no GPU adapter found and ARR_REQUIRE_GPU_TESTS=1");
-    }
-    println!("skipped: no GPU adapter");
-    false
-}
 
 const SETUP: &str = "seed(7)
 a = randn(37, 65)

@@ -5,24 +5,13 @@
 //! - pipelines are compiled once and buffers are reused across statements;
 //! - GPU failures (out of memory, a shader that fails) are arr errors.
 
+mod common;
+use common::have_gpu;
+
 use arr::output::Capture;
 use arr::Interp;
 
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn have_gpu() -> bool {
-    if arr::gpu::get().is_some() {
-        return true;
-    }
-    if std::env::var("ARR_REQUIRE_GPU_TESTS")
-        .map(|v| v == "1")
-        .unwrap_or(false)
-    {
-        panic!("no GPU adapter found and ARR_REQUIRE_GPU_TESTS=1");
-    }
-    println!("skipped: no GPU adapter");
-    false
-}
 
 const WORK: &str = "@device(gpu) { c = a @ a; d = tanh(c) @ c; s = d * 2.0 + 1.0 }";
 

@@ -47,3 +47,19 @@ pub fn run_named(name: &str, code: &str, dir: Option<std::path::PathBuf>) -> Run
         .join()
         .expect("interpreter thread panicked")
 }
+
+/// Is there a GPU adapter? Without one GPU tests print that they skipped,
+/// unless `ARR_REQUIRE_GPU_TESTS=1` (set by `.ci/run`) makes that a failure.
+pub fn have_gpu() -> bool {
+    if arr::gpu::get().is_some() {
+        return true;
+    }
+    if std::env::var("ARR_REQUIRE_GPU_TESTS")
+        .map(|v| v == "1")
+        .unwrap_or(false)
+    {
+        panic!("no GPU adapter found and ARR_REQUIRE_GPU_TESTS=1");
+    }
+    println!("skipped: no GPU adapter");
+    false
+}
