@@ -2,7 +2,11 @@
 """Run arr and NumPy on the same work, in one run, and print a table of
 median times and ratios (arr time / NumPy time: below 1 means arr is faster).
 
-usage: python3 benches/run.py [--arr target/release/arr] [--only NAME]
+usage: python3 benches/run.py [--arr target/release/arr] [--only NAME] [--runs N]
+
+With --runs N (default 1) every pair is run N times, arr and NumPy
+alternating; the table gives the median over the runs and, for the ratio,
+its range over the runs (each run's ratio), so noise is visible.
 
 Each benchmark is a pair benches/NAME.arr + benches/NAME.py; both print
 lines `ROW <label> <median milliseconds>`, timed inside the process (start-up
@@ -51,12 +55,27 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--arr", default=os.path.join(HERE, "..", "target", "release", "arr"))
     ap.add_argument("--only", default="")
+    ap.add_argument("--runs", type=int, default=1)
     a = ap.parse_args()
     arr = os.path.abspath(a.arr)
+    runs = max(1, a.runs)
     import numpy
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.platform()}; numpy {numpy.__version__}, python {platform.python_version()}")
-    print(f"| benchmark | NumPy | arr | arr/NumPy |")
-    print(f"|---|---:|---:|---:|")
+    print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.platform()}; numpy {numpy.__version__}, python {platform.python_version()}; {runs} run(s)")
+    spread = " | ratio range" if runs > 1 else ""
+    print(f"| benchmark | NumPy | arr | arr/NumPy{spread} |")
+    print(f"|---|---:|---:|---:{'|---:' if runs > 1 else ''}|")
+
+    def line(label, ns, vs):
+        n = statistics.median(ns)
+        if not vs:
+            print(f"| {label} | {fmt(n)} | failed | n/a{' | ' if runs > 1 else ''} |", flush=True)
+            return
+        v = statistics.median(vs)
+        ratio = f"{v / n:.2f}" if n > 0 else "n/a"
+        rr = [x / y for x, y in zip(vs, ns) if y > 0]
+        extra = f" | {min(rr):.2f}–{max(rr):.2f}" if runs > 1 and rr else ""
+        print(f"| {label} | {fmt(n)} | {fmt(v)} | {ratio}{extra} |", flush=True)
+
     for f in sorted(glob.glob(os.path.join(HERE, "*.arr"))):
         name = os.path.splitext(os.path.basename(f))[0]
         if a.only and a.only not in name:
@@ -64,17 +83,21 @@ def main():
         py = os.path.join(HERE, name + ".py")
         if not os.path.exists(py):
             continue
-        ra = rows([arr, f])
-        rn = rows([sys.executable, py])
+        ra, rn = {}, {}
+        for _ in range(runs):
+            for k, v in rows([arr, f]).items():
+                ra.setdefault(k, []).append(v)
+            for k, v in rows([sys.executable, py]).items():
+                rn.setdefault(k, []).append(v)
         for label in rn:
-            n = rn[label]
-            v = ra.get(label)
-            ratio = f"{v / n:.2f}" if v is not None and n > 0 else "n/a"
-            vs = fmt(v) if v is not None else "failed"
-            print(f"| {label} | {fmt(n)} | {vs} | {ratio} |", flush=True)
+            line(label, rn[label], ra.get(label, []))
     if not a.only or "startup" in a.only:
-        n, v = startup(arr)
-        print(f"| start-up: arr -e 1 vs python -c \"import numpy\" | {fmt(n)} | {fmt(v)} | {v / n:.2f} |")
+        ns, vs = [], []
+        for _ in range(runs):
+            n, v = startup(arr)
+            ns.append(n)
+            vs.append(v)
+        line('start-up: arr -e 1 vs python -c "import numpy"', ns, vs)
 
 
 if __name__ == "__main__":
