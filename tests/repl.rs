@@ -251,6 +251,49 @@ fn ctrl_c_stops_a_loop_within_a_second_and_keeps_the_session() {
     quit(s);
 }
 
+/// Enter `line`, press Ctrl-C after half a second and return how long the
+/// report "stopped by Ctrl-C" took to appear.
+fn interrupt(s: &mut PtySession, line: &str) -> Duration {
+    keys(s, &format!("{line}\r"));
+    s.exp_string(ACCEPTED).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let t = Instant::now();
+    s.send_control('c').unwrap();
+    s.exp_string("stopped by Ctrl-C")
+        .unwrap_or_else(|e| panic!("Ctrl-C stops `{line}`: {e}"));
+    let took = t.elapsed();
+    done(s);
+    took
+}
+
+#[test]
+fn ctrl_c_stops_one_long_builtin_and_keeps_the_session() {
+    // One `@` of two 6000x6000 matrices is ~2*10^11 multiply-adds (seconds
+    // even on fast cores; 288 MB per matrix): it runs in row blocks and
+    // looks for Ctrl-C between them. Without the checks it runs to the end.
+    let d = tmp_dir("ctrlc-builtin");
+    let mut s = start(&d.join("h"));
+    enter(&mut s, "a = rand(6000, 6000)");
+    let took = interrupt(&mut s, "b = a @ a");
+    assert!(took < Duration::from_secs(3), "matmul took {took:?}");
+    let o = enter(&mut s, "a.shape");
+    assert!(o.contains("(6000, 6000)"), "{o:?}");
+    let o = enter(&mut s, "b");
+    assert!(o.contains("`b` is not defined"), "{o:?}");
+    // A sort of 4*10^7 values sorts chunks and merges them with checks;
+    // argsort the same way.
+    enter(&mut s, "a = 0; x = rand(4 * 10**7)");
+    let took = interrupt(&mut s, "y = sort(x)");
+    assert!(took < Duration::from_secs(3), "sort took {took:?}");
+    let took = interrupt(&mut s, "y = argsort(x)");
+    assert!(took < Duration::from_secs(3), "argsort took {took:?}");
+    let o = enter(&mut s, "x.shape");
+    assert!(o.contains("(40000000,)"), "{o:?}");
+    let o = enter(&mut s, "y");
+    assert!(o.contains("`y` is not defined"), "{o:?}");
+    quit(s);
+}
+
 #[test]
 fn ctrl_c_at_the_prompt_clears_the_line() {
     let d = tmp_dir("clear");

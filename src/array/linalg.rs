@@ -87,12 +87,12 @@ pub fn matmul(a: &Array, b: &Array) -> Result<Array> {
             n,
             k,
             m,
-        )),
+        )?),
         DType::F32 => {
             let (x, y) = (a2.astype(DType::F32), b2.astype(DType::F32));
             match (x, y) {
                 (Array::F32(x), Array::F32(y)) => {
-                    Array::F32(batched::<f32>(&x, &y, &batch, n, k, m))
+                    Array::F32(batched::<f32>(&x, &y, &batch, n, k, m)?)
                 }
                 _ => unreachable!("astype(F32)"),
             }
@@ -104,9 +104,9 @@ pub fn matmul(a: &Array, b: &Array) -> Result<Array> {
             n,
             k,
             m,
-        )),
+        )?),
         DType::Bool => {
-            let r = batched::<i64>(&a2.to_i64_nd(), &b2.to_i64_nd(), &batch, n, k, m);
+            let r = batched::<i64>(&a2.to_i64_nd(), &b2.to_i64_nd(), &batch, n, k, m)?;
             Array::Bool(r.map(|&v| v != 0).into_shared())
         }
     };
@@ -123,15 +123,34 @@ pub fn matmul(a: &Array, b: &Array) -> Result<Array> {
 
 /// Element types `@` multiplies: floats go to faer's BLAS-speed kernels
 /// (multi-threaded above a size threshold), integers to ndarray's.
+///
+/// A big product is computed in blocks of output rows with a Ctrl-C check
+/// between blocks, so `a @ b` on huge matrices stops within a block's time.
+/// Each output element is still one dot product over the whole `k` axis
+/// done by the same kernel, so the result is bit-identical to the unsplit
+/// product.
 pub trait MatMulElem: Element + LinalgScalar {
-    fn mm(x: &ArrayView2<Self>, y: &ArrayView2<Self>) -> Array2<Self>;
+    /// Multiply-adds per row block (a fraction of a second of work).
+    const BLOCK_FLOPS: usize;
+    /// The fewest rows a block has (keeps the kernel at full speed).
+    const MIN_ROWS: usize;
+    /// `c = x @ y` for the rows of `x` and `c` given (same count).
+    fn mm_into(x: &ArrayView2<Self>, y: &ArrayView2<Self>, c: &mut [Self]);
 }
 
+/// Multiply-adds below which a product is done in one piece.
+const SPLIT_FLOPS: usize = 1 << 30;
+
 impl MatMulElem for i64 {
-    fn mm(x: &ArrayView2<i64>, y: &ArrayView2<i64>) -> Array2<i64> {
-        let mut c = Array2::<i64>::zeros((x.nrows(), y.ncols()));
-        general_mat_mul(1, x, y, 0, &mut c);
-        c
+    // ndarray's integer kernel is a plain loop: much slower than faer.
+    const BLOCK_FLOPS: usize = 1 << 27;
+    const MIN_ROWS: usize = 1;
+    fn mm_into(x: &ArrayView2<i64>, y: &ArrayView2<i64>, c: &mut [i64]) {
+        let shape = (x.nrows(), y.ncols());
+        match ndarray::ArrayViewMut2::from_shape(shape, c) {
+            Ok(mut c) => general_mat_mul(1, x, y, 0, &mut c),
+            Err(_) => unreachable!("matmul block has rows*m elements"),
+        }
     }
 }
 
@@ -141,7 +160,10 @@ const PAR_FLOPS: usize = 1 << 18;
 macro_rules! faer_mm {
     ($t:ty) => {
         impl MatMulElem for $t {
-            fn mm(x: &ArrayView2<$t>, y: &ArrayView2<$t>) -> Array2<$t> {
+            // About 0.1-0.3 s on two cores; smaller blocks cost speed.
+            const BLOCK_FLOPS: usize = 1 << 33;
+            const MIN_ROWS: usize = 256;
+            fn mm_into(x: &ArrayView2<$t>, y: &ArrayView2<$t>, c: &mut [$t]) {
                 let (n, k, m) = (x.nrows(), x.ncols(), y.ncols());
                 // Row-major and column-major (transposed) views are used in
                 // place; any other layout is copied once.
@@ -158,24 +180,19 @@ macro_rules! faer_mm {
                 }
                 let (mut tx, mut ty) = (Vec::new(), Vec::new());
                 let (lhs, rhs) = (view(x, &mut tx), view(y, &mut ty));
-                let mut out = vec![0 as $t; n * m];
                 let par = if n * k * m >= PAR_FLOPS {
                     faer::Par::rayon(0)
                 } else {
                     faer::Par::Seq
                 };
                 faer::linalg::matmul::matmul(
-                    faer::MatMut::from_row_major_slice_mut(&mut out, n, m),
+                    faer::MatMut::from_row_major_slice_mut(c, n, m),
                     faer::Accum::Replace,
                     lhs,
                     rhs,
                     1.0 as $t,
                     par,
                 );
-                match Array2::from_shape_vec((n, m), out) {
-                    Ok(c) => c,
-                    Err(_) => unreachable!("matmul output has n*m elements"),
-                }
             }
         }
     };
@@ -183,8 +200,47 @@ macro_rules! faer_mm {
 faer_mm!(f64);
 faer_mm!(f32);
 
-fn mm<T: MatMulElem>(x: &ArrayView2<T>, y: &ArrayView2<T>) -> Array2<T> {
-    T::mm(x, y)
+/// Rows per block for an `n×k @ k×m` product: all `n` (one piece) unless
+/// the product is big, else blocks of about `T::BLOCK_FLOPS` multiply-adds
+/// (at least `T::MIN_ROWS` rows), balanced so no block is a small rest.
+fn block_rows<T: MatMulElem>(n: usize, k: usize, m: usize) -> usize {
+    let per_row = k.saturating_mul(m).max(1);
+    let split_at = SPLIT_FLOPS.min(T::BLOCK_FLOPS);
+    if n.saturating_mul(per_row) < split_at || n < 2 * T::MIN_ROWS {
+        return n.max(1);
+    }
+    let rows = (T::BLOCK_FLOPS / per_row).max(T::MIN_ROWS);
+    let blocks = (n / rows).max(1);
+    n.div_ceil(blocks)
+}
+
+/// `x @ y`, in row blocks of `rows` with a Ctrl-C check after each.
+fn mm_blocks<T: MatMulElem>(
+    x: &ArrayView2<T>,
+    y: &ArrayView2<T>,
+    rows: usize,
+) -> Result<Array2<T>> {
+    let (n, m) = (x.nrows(), y.ncols());
+    let mut out = vec![<T as Element>::zero(); n * m];
+    if m > 0 {
+        for (b, c) in out.chunks_mut(rows.max(1) * m).enumerate() {
+            let r0 = b * rows;
+            let xb = x.slice(ndarray::s![r0..r0 + c.len() / m, ..]);
+            T::mm_into(&xb, y, c);
+            crate::eval::check_interrupted()?;
+        }
+    } else {
+        // An empty result still goes through the kernel (no work).
+        T::mm_into(x, y, &mut out);
+    }
+    match Array2::from_shape_vec((n, m), out) {
+        Ok(c) => Ok(c),
+        Err(_) => unreachable!("matmul output has n*m elements"),
+    }
+}
+
+fn mm<T: MatMulElem>(x: &ArrayView2<T>, y: &ArrayView2<T>) -> Result<Array2<T>> {
+    mm_blocks(x, y, block_rows::<T>(x.nrows(), x.ncols(), y.ncols()))
 }
 
 fn batched<T: MatMulElem>(
@@ -194,7 +250,7 @@ fn batched<T: MatMulElem>(
     n: usize,
     k: usize,
     m: usize,
-) -> Arr<T> {
+) -> Result<Arr<T>> {
     let mut full_a = batch.to_vec();
     full_a.extend([n, k]);
     let mut full_b = batch.to_vec();
@@ -212,7 +268,7 @@ fn batched<T: MatMulElem>(
         ) else {
             unreachable!("matmul: 2-d operands")
         };
-        return mm(&x, &y).into_dyn().into_shared();
+        return Ok(mm(&x, &y)?.into_dyn().into_shared());
     }
     let to3 = |v: ndarray::ArrayViewD<T>, d: [usize; 3]| -> ArrayD<T> {
         match v
@@ -234,11 +290,13 @@ fn batched<T: MatMulElem>(
         ) else {
             unreachable!("matmul: 2-d slices")
         };
-        let c = mm(&x, &y);
+        // `mm` checks Ctrl-C inside a big product; check between small ones.
+        let c = mm(&x, &y)?;
         out.index_axis_mut(Axis(0), i).assign(&c.into_dyn());
+        crate::eval::check_interrupted()?;
     }
     match out.into_shape_with_order(IxDyn(&out_shape)) {
-        Ok(o) => o.into_shared(),
+        Ok(o) => Ok(o.into_shared()),
         Err(_) => unreachable!("matmul: output size matches"),
     }
 }
@@ -2360,5 +2418,102 @@ mod tests {
                 .to_i64_vec(),
             vec![1]
         );
+    }
+
+    /// Deterministic pseudo-random values in [-1, 1).
+    fn noise(len: usize, seed: u64) -> Vec<f64> {
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (0..len)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (x >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn big_products_split_into_row_blocks() {
+        // Small products are one piece; big ones split into balanced blocks.
+        assert_eq!(block_rows::<f64>(1024, 1024, 1024), 1024);
+        assert_eq!(block_rows::<f64>(300, 4096, 4096), 300);
+        assert_eq!(block_rows::<f64>(2048, 2048, 2048), 2048);
+        assert_eq!(block_rows::<f64>(1100, 2048, 2048), 1100);
+        assert_eq!(block_rows::<f64>(1100, 2048, 8192), 550);
+        assert_eq!(block_rows::<f64>(6000, 6000, 6000), 261);
+        assert_eq!(block_rows::<f32>(4096, 4096, 4096), 512);
+        assert_eq!(block_rows::<i64>(800, 800, 800), 267);
+        assert_eq!(block_rows::<f64>(0, 0, 0), 1);
+    }
+
+    #[test]
+    fn row_blocks_give_bit_identical_products() {
+        // faer computes every output element the same way whatever rows
+        // surround it: splitting never changes a bit (f64, f32, strided
+        // and transposed operands, blocks of uneven size).
+        let (n, k, m) = (700, 333, 257);
+        let x = ndarray::Array2::from_shape_vec((n, k), noise(n * k, 1)).unwrap();
+        let y = ndarray::Array2::from_shape_vec((k, m), noise(k * m, 2)).unwrap();
+        let whole = mm_blocks(&x.view(), &y.view(), n).unwrap();
+        for rows in [256, 300, 1, 699] {
+            let split = mm_blocks(&x.view(), &y.view(), rows).unwrap();
+            assert!(whole
+                .iter()
+                .zip(&split)
+                .all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+        let yt = y.t().to_owned();
+        let (xs, ys) = (x.slice(ndarray::s![.., ..;2]), yt.t());
+        let ys = ys.slice(ndarray::s![..;2, ..]);
+        let whole = mm_blocks(&xs, &ys, n).unwrap();
+        let split = mm_blocks(&xs, &ys, 256).unwrap();
+        assert!(whole
+            .iter()
+            .zip(&split)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        let (x32, y32) = (x.mapv(|v| v as f32), y.mapv(|v| v as f32));
+        let whole = mm_blocks(&x32.view(), &y32.view(), n).unwrap();
+        let split = mm_blocks(&x32.view(), &y32.view(), 256).unwrap();
+        assert!(whole
+            .iter()
+            .zip(&split)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+    }
+
+    #[test]
+    fn split_matmul_through_at_matches_the_unsplit_product() {
+        // (1100, 2048) @ (2048, 8192) runs as two blocks of 550 rows.
+        let (n, k, m) = (1100, 2048, 8192);
+        let (xv, yv) = (noise(n * k, 3), noise(k * m, 4));
+        let got = mm(&f64a(&[n, k], &xv), &f64a(&[k, m], &yv)).to_f64_vec();
+        let x = ndarray::Array2::from_shape_vec((n, k), xv).unwrap();
+        let y = ndarray::Array2::from_shape_vec((k, m), yv).unwrap();
+        let whole = mm_blocks(&x.view(), &y.view(), n).unwrap();
+        assert!(whole
+            .iter()
+            .zip(&got)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        // Integers: three blocks of 267 rows against the schoolbook product.
+        let n = 800;
+        let xi: Vec<i64> = (0..n * n).map(|i| (i as i64 * 7919) % 201 - 100).collect();
+        let yi: Vec<i64> = (0..n * n).map(|i| (i as i64 * 104729) % 199 - 99).collect();
+        let got = mm(&i64a(&[n, n], &xi), &i64a(&[n, n], &yi));
+        let Array::I64(got) = got else {
+            panic!("int64 product")
+        };
+        for (r, c) in [
+            (0, 0),
+            (266, 17),
+            (267, 5),
+            (533, 8),
+            (534, 700),
+            (799, 799),
+        ] {
+            let want: i64 = (0..n).map(|j| xi[r * n + j] * yi[j * n + c]).sum();
+            assert_eq!(got[[r, c]], want, "[{r}, {c}]");
+        }
     }
 }

@@ -104,6 +104,7 @@ pub(crate) fn to_vec_c<T: Element>(a: &ArrayViewD<'_, T>) -> Vec<T> {
 /// buffer), writing an output lane of the same length; the result has `a`'s
 /// shape in standard layout. Lanes are processed in parallel for big arrays
 /// (each lane independently, so the result does not depend on threading).
+/// Ctrl-C stops it with an `Interrupted` error.
 pub(crate) fn map_lanes<T, U, F>(a: &ArrayViewD<'_, T>, axis: usize, f: F) -> Result<ArrayD<U>>
 where
     T: Element,
@@ -125,15 +126,21 @@ where
     let mut out = vec![U::zero(); data.len()];
     if n > 0 {
         if data.len() > PAR_THRESHOLD {
+            // Lanes after a Ctrl-C are skipped (and `f` may stop early).
             data.par_chunks(n)
                 .zip(out.par_chunks_mut(n))
-                .for_each(|(x, y)| f(x, y));
+                .for_each(|(x, y)| {
+                    if !crate::eval::interrupt_pending() {
+                        f(x, y)
+                    }
+                });
         } else {
             data.chunks(n)
                 .zip(out.chunks_mut(n))
                 .for_each(|(x, y)| f(x, y));
         }
     }
+    crate::eval::check_interrupted()?;
     let res =
         ArrayD::from_shape_vec(IxDyn(&moved_shape), out).map_err(|_| internal("map_lanes"))?;
     let mut inv = vec![0usize; nd];

@@ -7,31 +7,115 @@
 use super::shape_ops::{build, cast, cmp_nl, flatten, map_lanes, to_vec_c, Typed, PAR_THRESHOLD};
 use super::{dtype::promote, fmt_shape, norm_axis, Arr, Array, DType};
 use crate::diagnostics::{Error, Result};
+use crate::eval::{check_interrupted, interrupt_pending};
 use crate::{map_array, with_array};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 
 fn sort_slice<T: Typed>(v: &mut [T]) {
-    if v.len() > PAR_THRESHOLD {
-        v.par_sort_by(cmp_nl);
-    } else {
-        v.sort_by(cmp_nl);
-    }
+    stable_sort_by(v, cmp_nl);
 }
 
 /// Stable permutation sorting `v` (NaN last).
 fn arg_slice<T: Typed>(v: &[T]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
-    let key = |&i: &usize, &j: &usize| match (v.get(i), v.get(j)) {
+    let key = |i: &usize, j: &usize| match (v.get(*i), v.get(*j)) {
         (Some(x), Some(y)) => cmp_nl(x, y),
         _ => Ordering::Equal,
     };
-    if v.len() > PAR_THRESHOLD {
-        idx.par_sort_by(key);
-    } else {
-        idx.sort_by(key);
-    }
+    stable_sort_by(&mut idx, key);
     idx
+}
+
+/// Elements sorted in one piece; longer slices are sorted in chunks this
+/// long and merged, looking for Ctrl-C between the pieces.
+const SORT_CHUNK: usize = 1 << 22;
+
+/// Elements merged between two looks for Ctrl-C.
+const MERGE_STEP: usize = 1 << 16;
+
+/// A stable sort that gives up early (leaving `v` in some order) once
+/// Ctrl-C is pressed; the caller then reports it with `check_interrupted`.
+/// Short slices use the standard library's stable sort and middling ones
+/// rayon's; long ones sort `SORT_CHUNK` pieces (in parallel) and merge them
+/// pairwise. A stable sort's result is unique, so all give the same order.
+fn stable_sort_by<E, F>(v: &mut [E], cmp: F)
+where
+    E: Copy + Send + Sync,
+    F: Fn(&E, &E) -> Ordering + Sync,
+{
+    let n = v.len();
+    if n <= PAR_THRESHOLD {
+        v.sort_by(cmp);
+        return;
+    }
+    if n <= SORT_CHUNK {
+        v.par_sort_by(cmp);
+        return;
+    }
+    for c in v.chunks_mut(SORT_CHUNK) {
+        if interrupt_pending() {
+            return;
+        }
+        c.par_sort_by(&cmp);
+    }
+    let mut buf: Vec<E> = v.to_vec();
+    let mut width = SORT_CHUNK;
+    let mut in_v = true;
+    while width < n {
+        if interrupt_pending() {
+            return;
+        }
+        if in_v {
+            merge_pass(v, &mut buf, width, &cmp);
+        } else {
+            merge_pass(&buf, v, width, &cmp);
+        }
+        in_v = !in_v;
+        width *= 2;
+    }
+    if !in_v {
+        v.copy_from_slice(&buf);
+    }
+}
+
+/// Merge neighbouring sorted runs of `width` from `src` into `dst`.
+fn merge_pass<E, F>(src: &[E], dst: &mut [E], width: usize, cmp: &F)
+where
+    E: Copy + Send + Sync,
+    F: Fn(&E, &E) -> Ordering + Sync,
+{
+    dst.par_chunks_mut(2 * width)
+        .zip(src.par_chunks(2 * width))
+        .for_each(|(d, s)| {
+            let (a, b) = s.split_at(width.min(s.len()));
+            merge(a, b, d, cmp);
+        });
+}
+
+/// Stable merge of sorted `a` and `b` into `out` (equal keys: `a` first).
+fn merge<E: Copy, F: Fn(&E, &E) -> Ordering>(a: &[E], b: &[E], out: &mut [E], cmp: &F) {
+    let (mut i, mut j) = (0, 0);
+    for (k, o) in out.iter_mut().enumerate() {
+        if k % MERGE_STEP == 0 && interrupt_pending() {
+            return;
+        }
+        *o = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if cmp(y, x) == Ordering::Less => {
+                j += 1;
+                *y
+            }
+            (Some(x), _) => {
+                i += 1;
+                *x
+            }
+            (None, Some(y)) => {
+                j += 1;
+                *y
+            }
+            (None, None) => return,
+        };
+    }
 }
 
 /// `np.sort(a, axis)` with a stable sort; `None` sorts the flattened array.
@@ -97,6 +181,7 @@ fn unique_t<T: Typed>(x: &Arr<T>, ri: bool, rinv: bool, rc: bool) -> Result<Uniq
     let flat: Vec<T> = to_vec_c(&x.view());
     let n = flat.len();
     let perm = arg_slice(&flat);
+    check_interrupted()?;
     let sorted: Vec<T> = perm.iter().filter_map(|&i| flat.get(i).copied()).collect();
     let mut starts: Vec<usize> = Vec::new();
     for k in 0..sorted.len() {

@@ -1456,6 +1456,13 @@ fn check_string_size(bytes: usize) -> Result<()> {
     ))
 }
 
+/// Whether Ctrl-C was pressed, without clearing it: for worker threads of a
+/// long builtin, which stop early; the builtin then calls
+/// `check_interrupted` on its own thread to report it.
+pub fn interrupt_pending() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
 /// An error if Ctrl-C was pressed since the last check.
 pub fn check_interrupted() -> Result<()> {
     if INTERRUPTED.load(Ordering::Relaxed) && INTERRUPTED.swap(false, Ordering::Relaxed) {
