@@ -91,11 +91,22 @@ pub fn run<T: Element + Float>(prog: &[Step], inputs: &[&[T]], shape: &[usize]) 
     };
     {
         let spare = &mut out.spare_capacity_mut()[..n];
-        if n >= PAR_THRESHOLD {
-            spare.par_chunks_mut(BLOCK * 16).enumerate().for_each_init(
+        // Chains with a transcendental function pay for the split sooner.
+        let costly = prog.iter().any(|s| {
+            matches!(s, Step::Unary(op) if op.is_math_fn() && !matches!(op, UnaryOp::Abs | UnaryOp::Sqrt))
+                || matches!(s, Step::Binary(BinaryOp::Pow))
+        });
+        let par_from = if costly {
+            crate::array::elementwise::PAR_THRESHOLD_COSTLY
+        } else {
+            PAR_THRESHOLD
+        };
+        let chunk_len = if costly { BLOCK } else { BLOCK * 16 };
+        if n >= par_from {
+            spare.par_chunks_mut(chunk_len).enumerate().for_each_init(
                 Vec::new,
                 |tmp, (k, chunk)| {
-                    let base = k * BLOCK * 16;
+                    let base = k * chunk_len;
                     for (j, sub) in chunk.chunks_mut(BLOCK).enumerate() {
                         block(base + j * BLOCK, sub, tmp);
                     }
