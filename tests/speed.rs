@@ -176,4 +176,24 @@ fn design_points_of_the_speed_issue() {
         "parallel elementwise != serial chunks"
     );
     run(&mut it, "assert(s1 == s2)\nassert(m1 == m2)");
+
+    // 6. After matmul (faer's AVX kernels, on every core) and a solve, no
+    //    thread is left with dirty upper AVX state, which would slow every
+    //    later SSE maths call on it several times (see clear_avx_state).
+    //    Transcendental functions go parallel from 4,096 elements and still
+    //    equal the serial result.
+    run(
+        &mut it,
+        "m = randn(300, 300)\nmm = m @ m\nsv = solve(m, randn(300))\nth = tanh(randn(64, 128))",
+    );
+    if let Some(dirty) = arr::array::linalg::avx_upper_state_in_use() {
+        assert!(
+            dirty.iter().all(|d| !d),
+            "threads left with dirty AVX state after faer: {dirty:?}"
+        );
+    }
+    run(
+        &mut it,
+        "h = randn(64, 128)\nt1 = tanh(h)\nt2 = zeros(64, 128)\nfor r in range(64) { t2[r] = tanh(h[r]) }\nassert(all(t1 == t2))",
+    );
 }

@@ -155,7 +155,10 @@ impl MatMulElem for i64 {
 }
 
 /// Multiply-adds above which faer may use every core.
-const PAR_FLOPS: usize = 1 << 18;
+// Measured here (2 cores): faer on one thread beats two below about 128^3
+// (64^3: 15 us vs 28 us; 128^3: 123 us vs 90 us), and a parallel call also
+// pays ~17 us to clear the workers' AVX state (`clear_avx_state`).
+const PAR_FLOPS: usize = 1 << 21;
 
 macro_rules! faer_mm {
     ($t:ty) => {
@@ -185,6 +188,7 @@ macro_rules! faer_mm {
                 } else {
                     faer::Par::Seq
                 };
+                let parallel = matches!(par, faer::Par::Rayon(_));
                 faer::linalg::matmul::matmul(
                     faer::MatMut::from_row_major_slice_mut(c, n, m),
                     faer::Accum::Replace,
@@ -193,6 +197,7 @@ macro_rules! faer_mm {
                     1.0 as $t,
                     par,
                 );
+                clear_avx_state(parallel);
             }
         }
     };
@@ -355,10 +360,66 @@ fn cat(a: &[usize], b: &[usize]) -> Vec<usize> {
     a.iter().chain(b).copied().collect()
 }
 
+/// faer's x86 kernels return with the upper halves of the AVX registers
+/// dirty (no `vzeroupper`) on the threads that ran them. Until something
+/// clears them, SSE-encoded code on those threads — libm's exp, tanh, sin —
+/// runs several times slower: measured here, a parallel tanh over 32K
+/// elements took 0.27 ms before one parallel matmul and 2.4 ms after it,
+/// for the rest of the process, and 0.27 ms again after clearing. So clear
+/// them on this thread after every faer call, and on the rayon workers
+/// after calls that may have run there.
+pub(crate) fn clear_avx_state(workers: bool) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx")]
+        unsafe fn zero_upper() {
+            // Only called when the CPU has AVX (checked below).
+            std::arch::x86_64::_mm256_zeroupper()
+        }
+        static AVX: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        if *AVX.get_or_init(|| std::arch::is_x86_feature_detected!("avx")) {
+            // SAFETY: the CPU supports AVX.
+            unsafe { zero_upper() };
+            if workers {
+                // SAFETY: as above; every pool thread runs on the same CPU.
+                rayon::broadcast(|_| unsafe { zero_upper() });
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = workers;
+}
+
+/// Whether this thread and each rayon worker have the AVX upper state in use
+/// (XINUSE bit 2, read with `xgetbv(1)`); `None` where the CPU cannot say.
+/// Tests use it to check that `clear_avx_state` ran after faer.
+pub fn avx_upper_state_in_use() -> Option<Vec<bool>> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "xsave")]
+        unsafe fn xinuse() -> u64 {
+            std::arch::x86_64::_xgetbv(1)
+        }
+        // CPUID leaf 0xD, sub-leaf 1, EAX bit 2: xgetbv with ECX = 1 works.
+        let leaf = std::arch::x86_64::__cpuid_count(0xD, 1);
+        if leaf.eax & 4 == 0 || !std::arch::is_x86_feature_detected!("xsave") {
+            return None;
+        }
+        // SAFETY: xsave and xgetbv(1) support were checked above.
+        let mut v = vec![unsafe { xinuse() } & 4 != 0];
+        v.extend(rayon::broadcast(|_| unsafe { xinuse() } & 4 != 0));
+        Some(v)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    None
+}
+
 /// Run one faer computation, turning an unexpected panic inside the
 /// library into an error: arr reports bad input, it does not crash on it.
 fn guarded<R>(name: &str, f: impl FnOnce() -> R) -> Result<R> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    clear_avx_state(true);
+    r.map_err(|_| {
         Error::value(format!(
             "{name}: the linear algebra library failed on this input"
         ))
