@@ -417,8 +417,12 @@ pub fn avx_upper_state_in_use() -> Option<Vec<bool>> {
 /// Run one faer computation, turning an unexpected panic inside the
 /// library into an error: arr reports bad input, it does not crash on it.
 fn guarded<R>(name: &str, f: impl FnOnce() -> R) -> Result<R> {
+    let t = std::time::Instant::now();
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    clear_avx_state(true);
+    // faer splits a factorization across threads only when it is big; a
+    // call that quick ran on this thread alone, and skipping the workers'
+    // clear keeps stacks of small matrices (det of 10,000 3x3s) fast.
+    clear_avx_state(t.elapsed() > std::time::Duration::from_micros(50));
     r.map_err(|_| {
         Error::value(format!(
             "{name}: the linear algebra library failed on this input"
