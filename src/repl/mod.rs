@@ -37,7 +37,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":time STMT",
-        "run STMT and print how long it took (wall time)",
+        "run STMT and print how long it took (wall time, its GPU work included)",
     ),
     (
         ":load FILE",
