@@ -153,13 +153,7 @@ pub fn complete_at(names: &Names, line: &str, pos: usize) -> (usize, Vec<String>
                     .cloned(),
             );
         } else {
-            out.extend(
-                ATTRIBUTES
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(names.methods.iter().cloned())
-                    .filter(|k| k.starts_with(word)),
-            );
+            out.extend(starting_with(ATTRIBUTES, &names.methods, word));
         }
         out.sort();
         out.dedup();
@@ -168,16 +162,23 @@ pub fn complete_at(names: &Names, line: &str, pos: usize) -> (usize, Vec<String>
     if word.is_empty() || word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return (start, out);
     }
-    out.extend(
-        KEYWORDS
-            .iter()
-            .map(|s| s.to_string())
-            .chain(names.globals.iter().cloned())
-            .filter(|k| k.starts_with(word)),
-    );
+    out.extend(starting_with(KEYWORDS, &names.globals, word));
     out.sort();
     out.dedup();
     (start, out)
+}
+
+/// The words of `fixed` and `more` that start with `word`.
+fn starting_with<'a>(
+    fixed: &'a [&str],
+    more: &'a [String],
+    word: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    fixed
+        .iter()
+        .map(|s| s.to_string())
+        .chain(more.iter().cloned())
+        .filter(move |k| k.starts_with(word))
 }
 
 pub struct ArrHelper {
