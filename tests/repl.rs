@@ -8,6 +8,12 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The Ctrl-C timing tests hold this so the heavy one (a 6000x6000 matmul on
+/// both cores) never starves the other: under starvation the REPL may still
+/// have the terminal in raw mode when the test presses Ctrl-C, and the key
+/// then arrives as a byte instead of a signal.
+static CTRL_C_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 const PROMPT: &str = ">>> ";
 
 fn tmp_dir(tag: &str) -> PathBuf {
@@ -221,6 +227,7 @@ fn vars_lists_name_shape_dtype_device_bytes() {
 
 #[test]
 fn ctrl_c_stops_a_loop_within_a_second_and_keeps_the_session() {
+    let _one = CTRL_C_TESTS.lock().unwrap_or_else(|p| p.into_inner());
     let d = tmp_dir("ctrlc");
     let mut s = start(&d.join("h"));
     enter(&mut s, "kept = 41");
@@ -268,6 +275,7 @@ fn interrupt(s: &mut PtySession, line: &str) -> Duration {
 
 #[test]
 fn ctrl_c_stops_one_long_builtin_and_keeps_the_session() {
+    let _one = CTRL_C_TESTS.lock().unwrap_or_else(|p| p.into_inner());
     // One `@` of two 6000x6000 matrices is ~2*10^11 multiply-adds (seconds
     // even on fast cores; 288 MB per matrix): it runs in row blocks and
     // looks for Ctrl-C between them. Without the checks it runs to the end.
