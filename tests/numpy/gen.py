@@ -3,14 +3,29 @@
 shared/tools/numpy_diff.py) into tests/lang/np_*.arr scripts whose
 assertions hold NumPy's results: dtype, shape and values.
 
-Run after editing a case file:  /path/to/venv/bin/python tests/numpy/gen.py
-The generated scripts are committed, so the tests need no Python.
+    python tests/numpy/gen.py              # (re)write tests/lang/np_*.arr
+    python tests/numpy/gen.py --check      # compare them with what this NumPy computes
+    python tests/numpy/gen.py --check --no-avx512   # ... and fail unless NumPy and
+                                           # OpenBLAS run without their AVX-512 kernels
+    python tests/numpy/gen.py --self-test  # show that --check catches real changes
+
+The generated scripts are committed, so `cargo test` needs no Python.
+
+`--check` (run by .ci/run) does not compare text: NumPy's AVX-512 and AVX2
+kernels, and OpenBLAS's per-CPU kernels, differ in the last digits. It reads
+the committed scripts back into cases and compares each check with what
+NumPy computes now: the same cases in the same order, the same arr code, the
+same dtype and shape, integer and bool values exactly, and float values
+within the tolerance the generated assertion itself uses
+(|now - committed| <= tol + tol * |committed|, nan equal to nan). Anything
+else fails with the case named.
 """
-import glob, math, os, sys
+import glob, math, os, re, shutil, sys, tempfile
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "lang")
+DTYPES = ("bool", "int64", "float32", "float64")
 
 
 def parse(path):
@@ -31,11 +46,41 @@ def parse(path):
     return cases
 
 
+# ---- NumPy's results as structured checks ---------------------------------
+
+
+def checks_of(c):
+    """What NumPy computes for case `c`: a list of checks, each a dict with
+    expr, label, dtype, shape, values (nested lists of Python numbers) and
+    tol (None for exact comparison)."""
+    env = {"np": np}
+    with np.errstate(all="ignore"):  # cases divide by zero on purpose
+        exec("\n".join(c["np"]), env)
+    want = env["out"]
+    n = c["name"]
+    if isinstance(want, tuple):
+        return [check(f"out[{k}]", np.asarray(w), n + f"[{k}]", c["tol"]) for k, w in enumerate(want)]
+    return [check("out", np.asarray(want), n, c["tol"])]
+
+
+def check(expr, w, label, tol):
+    dt = str(w.dtype)
+    if dt not in DTYPES:
+        raise SystemExit(f"{label}: NumPy returned dtype {dt}, which arr's generated checks do not support")
+    t = None
+    if w.dtype.kind == "f":
+        t = max(tol, 1e-6) if w.dtype == np.float32 else tol
+    return {"expr": expr, "label": label, "dtype": dt, "shape": tuple(w.shape), "values": w.tolist(), "tol": t}
+
+
+# ---- rendering to arr -----------------------------------------------------
+
+
 def lit(x):
-    if isinstance(x, (bool, np.bool_)):
+    if isinstance(x, bool):
         return "true" if x else "false"
-    if isinstance(x, (int, np.integer)):
-        return str(int(x))
+    if isinstance(x, int):
+        return str(x)
     f = float(x)
     if math.isnan(f):
         return "nan"
@@ -44,10 +89,10 @@ def lit(x):
     return repr(f)
 
 
-def arr_lit(a):
-    if a.ndim == 0:
-        return lit(a[()])
-    return "[" + ", ".join(arr_lit(a[i]) for i in range(a.shape[0])) + "]"
+def arr_lit(v):
+    if isinstance(v, list):
+        return "[" + ", ".join(arr_lit(x) for x in v) + "]"
+    return lit(v)
 
 
 def shape_lit(s):
@@ -56,44 +101,354 @@ def shape_lit(s):
     return "(" + ", ".join(str(d) for d in s) + ")"
 
 
-def emit(c):
-    env = {"np": np}
-    exec("\n".join(c["np"]), env)
-    want = env["out"]
-    lines = [f"# {c['name']}"]
-    lines += c["arr"]
-    n = c["name"]
-    if isinstance(want, tuple):
-        for k, w in enumerate(want):
-            lines += check(f"out[{k}]", np.asarray(w), n + f"[{k}]", c["tol"])
-    else:
-        lines += check("out", np.asarray(want), n, c["tol"])
-    return "\n".join(lines) + "\n"
-
-
-def check(expr, w, n, tol):
-    dt = {"bool": "bool", "int64": "int64", "float32": "float32", "float64": "float64"}[str(w.dtype)]
-    out = [f'assert(dtype({expr}) == {dt}, "{n}: dtype")', f'assert(shape({expr}) == {shape_lit(w.shape)}, "{n}: shape")']
-    if w.size == 0:
+def render_check(k):
+    e, n = k["expr"], k["label"]
+    out = [f'assert(dtype({e}) == {k["dtype"]}, "{n}: dtype")', f'assert(shape({e}) == {shape_lit(k["shape"])}, "{n}: shape")']
+    if 0 in k["shape"]:
         return out
-    if w.dtype.kind == "f":
-        t = max(tol, 1e-6) if w.dtype == np.float32 else tol
-        out.append(f'assert(all(isclose({expr}, {arr_lit(w)}, rtol={t!r}, atol={t!r}, equal_nan=true)), "{n}: values")')
+    if k["tol"] is not None:
+        t = k["tol"]
+        out.append(f'assert(all(isclose({e}, {arr_lit(k["values"])}, rtol={t!r}, atol={t!r}, equal_nan=true)), "{n}: values")')
     else:
-        out.append(f'assert(all({expr} == {arr_lit(w)}), "{n}: values")')
+        out.append(f'assert(all({e} == {arr_lit(k["values"])}), "{n}: values")')
     return out
 
 
-def main():
-    for path in sorted(glob.glob(os.path.join(HERE, "*.txt"))):
-        base = os.path.splitext(os.path.basename(path))[0]
-        body = [f"# GENERATED by tests/numpy/gen.py from tests/numpy/{base}.txt: expected values are NumPy {np.__version__}'s.\n"]
+def render_case(name, arr_lines, checks):
+    lines = [f"# {name}"] + list(arr_lines)
+    for k in checks:
+        lines += render_check(k)
+    return "\n".join(lines) + "\n"
+
+
+def header(base):
+    return f"# GENERATED by tests/numpy/gen.py from tests/numpy/{base}.txt: expected values are NumPy {np.__version__}'s.\n"
+
+
+def case_files():
+    return [(os.path.splitext(os.path.basename(p))[0], p) for p in sorted(glob.glob(os.path.join(HERE, "*.txt")))]
+
+
+def generate(out_dir):
+    for base, path in case_files():
+        body = [header(base)]
         for c in parse(path):
-            body.append(emit(c))
-        with open(os.path.join(OUT, f"np_{base}.arr"), "w") as f:
+            body.append(render_case(c["name"], c["arr"], checks_of(c)))
+        with open(os.path.join(out_dir, f"np_{base}.arr"), "w") as f:
             f.write("\n".join(body))
         print(f"np_{base}.arr: {len(body) - 1} cases")
 
 
+# ---- reading a generated script back --------------------------------------
+
+DTYPE_RE = re.compile(r'^assert\(dtype\((?P<e>.+)\) == (?P<d>\w+), "(?P<n>.*): dtype"\)$')
+SHAPE_RE = re.compile(r'^assert\(shape\((?P<e>.+)\) == \((?P<s>[\d, ]*)\), "(?P<n>.*): shape"\)$')
+CLOSE_RE = re.compile(
+    r'^assert\(all\(isclose\((?P<e>out(?:\[\d+\])?), (?P<v>.+), rtol=(?P<r>[^,]+), atol=(?P<a>[^,]+), equal_nan=true\)\), "(?P<n>.*): values"\)$'
+)
+EXACT_RE = re.compile(r'^assert\(all\((?P<e>out(?:\[\d+\])?) == (?P<v>.+)\), "(?P<n>.*): values"\)$')
+LIT_NAMES = {"nan": math.nan, "inf": math.inf, "true": True, "false": False, "__builtins__": {}}
+
+
+class Bad(Exception):
+    pass
+
+
+def read_literal(text, where):
+    if not re.fullmatch(r"[\[\]\d\s,.eE+\-naiftrulsf]*", text):
+        raise Bad(f"{where}: unreadable value literal")
+    try:
+        return eval(text, dict(LIT_NAMES))
+    except Exception as ex:  # a hand-edited or truncated literal
+        raise Bad(f"{where}: unreadable value literal ({ex})")
+
+
+def read_script(path):
+    """The committed script as [(name, arr_lines, checks)], in file order."""
+    cases, cur = [], None
+    for no, line in enumerate(open(path), 1):
+        line = line.rstrip("\n")
+        where = f"{os.path.basename(path)}:{no}"
+        if not line.strip() or line.startswith("# GENERATED"):
+            continue
+        if line.startswith("# "):
+            cur = (line[2:], [], [])
+            cases.append(cur)
+            continue
+        if cur is None:
+            raise Bad(f"{where}: a line before the first case")
+        m = DTYPE_RE.match(line)
+        if m:
+            cur[2].append({"expr": m["e"], "label": m["n"], "dtype": m["d"], "shape": None, "values": None, "tol": None})
+            continue
+        m = SHAPE_RE.match(line)
+        if m:
+            k = last_check(cur, m["e"], where)
+            k["shape"] = tuple(int(d) for d in m["s"].replace(" ", "").split(",") if d)
+            continue
+        m = CLOSE_RE.match(line)
+        if m:
+            k = last_check(cur, m["e"], where)
+            if float(m["r"]) != float(m["a"]):
+                raise Bad(f"{where}: rtol and atol differ")
+            k["tol"] = float(m["r"])
+            k["values"] = read_literal(m["v"], where)
+            continue
+        m = EXACT_RE.match(line)
+        if m:
+            k = last_check(cur, m["e"], where)
+            k["values"] = read_literal(m["v"], where)
+            continue
+        if line.startswith("assert("):
+            raise Bad(f"{where}: an assertion gen.py does not write")
+        if cur[2]:
+            raise Bad(f"{where}: code after the checks of case {cur[0]}")
+        cur[1].append(line)
+    return cases
+
+
+def last_check(cur, expr, where):
+    if not cur[2] or cur[2][-1]["expr"] != expr:
+        raise Bad(f"{where}: a check of {expr} without its dtype line")
+    return cur[2][-1]
+
+
+# ---- comparison ------------------------------------------------------------
+
+
+def flat(v):
+    if isinstance(v, list):
+        for x in v:
+            yield from flat(x)
+    else:
+        yield v
+
+
+def same_value(now, held, tol):
+    if tol is None:
+        return type(now) is type(held) and now == held
+    now, held = float(now), float(held)
+    if math.isnan(now) or math.isnan(held):
+        return math.isnan(now) and math.isnan(held)
+    if math.isinf(now) or math.isinf(held):
+        return now == held
+    return abs(now - held) <= tol + tol * abs(held)
+
+
+def compare_check(name, now, held):
+    label = now["label"]
+    for key in ("expr", "label", "dtype", "shape"):
+        if now[key] != held[key]:
+            return f"{label}: {key} is {held[key]!r} in the script, NumPy now gives {now[key]!r}"
+    if now["tol"] != held["tol"]:
+        return f"{label}: tolerance is {held['tol']!r} in the script, the case asks for {now['tol']!r}"
+    if 0 in now["shape"]:
+        return None
+    if held["values"] is None:
+        return f"{label}: the script has no values check"
+    a, b = list(flat(now["values"])), list(flat(held["values"]))
+    if len(a) != len(b):
+        return f"{label}: {len(b)} values in the script, NumPy now gives {len(a)}"
+    for i, (x, y) in enumerate(zip(a, b)):
+        if not same_value(x, y, now["tol"]):
+            tol = "exactly" if now["tol"] is None else f"within {now['tol']!r}"
+            return f"{label}: element {i} is {y!r} in the script, NumPy now gives {x!r} (must agree {tol})"
+    return None
+
+
+def check_dir(script_dir):
+    """Problems found comparing the scripts in `script_dir` with NumPy now."""
+    problems = []
+    for base, path in case_files():
+        script = os.path.join(script_dir, f"np_{base}.arr")
+        if not os.path.exists(script):
+            problems.append(f"np_{base}.arr: missing (run tests/numpy/gen.py)")
+            continue
+        try:
+            held = read_script(script)
+        except Bad as ex:
+            problems.append(str(ex))
+            continue
+        cases = parse(path)
+        held_names = [h[0] for h in held]
+        now_names = [c["name"] for c in cases]
+        for n in now_names:
+            if n not in held_names:
+                problems.append(f"np_{base}.arr: case {n} is in {base}.txt but not in the script")
+        for n in held_names:
+            if n not in now_names:
+                problems.append(f"np_{base}.arr: case {n} is in the script but not in {base}.txt")
+        if set(held_names) == set(now_names) and held_names != now_names:
+            problems.append(f"np_{base}.arr: cases are in another order than in {base}.txt")
+        by_name = {h[0]: h for h in held}
+        for c in cases:
+            h = by_name.get(c["name"])
+            if h is None:
+                continue
+            if h[1] != c["arr"]:
+                problems.append(f"np_{base}.arr: case {c['name']}: arr code differs from {base}.txt")
+                continue
+            now = checks_of(c)
+            if len(now) != len(h[2]):
+                problems.append(f"np_{base}.arr: case {c['name']}: {len(h[2])} checked outputs in the script, NumPy now gives {len(now)}")
+                continue
+            for k_now, k_held in zip(now, h[2]):
+                p = compare_check(c["name"], k_now, k_held)
+                if p:
+                    problems.append(f"np_{base}.arr: case {c['name']}: {p}")
+    for script in sorted(glob.glob(os.path.join(script_dir, "np_*.arr"))):
+        base = os.path.basename(script)[3:-4]
+        if not os.path.exists(os.path.join(HERE, base + ".txt")):
+            problems.append(f"{os.path.basename(script)}: no tests/numpy/{base}.txt generates it")
+    return problems
+
+
+AVX512_BLAS = ("skylakex", "cooperlake", "sapphirerapids")
+
+
+def cpu_paths():
+    """The SIMD targets NumPy dispatches to in this process, and the
+    OpenBLAS kernel families (threadpoolctl; None if it is not installed)."""
+    from numpy._core._multiarray_umath import __cpu_features__ as feat, __cpu_dispatch__ as disp
+
+    used = [d for d in disp if feat.get(d)]
+    try:
+        import threadpoolctl
+    except ImportError:
+        return used, None
+    return used, [f"{i['internal_api']} {i.get('architecture')}" for i in threadpoolctl.threadpool_info()]
+
+
+def run_check(script_dir, no_avx512):
+    used, blas = cpu_paths()
+    print(f"NumPy {np.__version__}, dispatch targets in use: {used or 'baseline only'}; BLAS: {blas or 'unknown'}")
+    if no_avx512:
+        # The second CI pass must really run NumPy's and OpenBLAS's non-AVX-512 kernels.
+        wrong = [d for d in used if "512" in d or d == "X86_V4"]
+        if blas is None:
+            wrong.append("threadpoolctl missing: cannot tell OpenBLAS's kernels")
+        else:
+            wrong += [b for b in blas if any(a in b.lower() for a in AVX512_BLAS)]
+        if wrong:
+            print(f"FAIL --no-avx512: still in use: {wrong} (set NPY_DISABLE_CPU_FEATURES and OPENBLAS_CORETYPE=Haswell)")
+            return 1
+    problems = check_dir(script_dir)
+    n = sum(len(parse(p)) for _, p in case_files())
+    for p in problems:
+        print("FAIL", p)
+    if problems:
+        print(f"{len(problems)} problems: tests/lang/np_*.arr do not hold what this NumPy computes; "
+              "if a case changed on purpose, run tests/numpy/gen.py and commit the result")
+        return 1
+    print(f"{n} NumPy cases agree with tests/lang/np_*.arr within their tolerances")
+    return 0
+
+
+# ---- self-test: --check must catch real changes ---------------------------
+
+
+def self_test():
+    """Copies the committed scripts, makes one real change at a time, and
+    requires --check's comparison to fail naming the changed case; the
+    unchanged copy and a last-digit change inside tolerance must pass."""
+
+    def first_float_case():
+        for base, path in case_files():
+            script = os.path.join(OUT, f"np_{base}.arr")
+            for name, _, ks in read_script(script):
+                for k in ks:
+                    if k["tol"] is not None and k["values"] is not None and 0 not in k["shape"]:
+                        v = next(x for x in flat(k["values"]) if isinstance(x, float) and math.isfinite(x) and x != 0)
+                        return base, name, k, v
+        raise SystemExit("self-test: no float case to perturb")
+
+    base, name, k, v = first_float_case()
+    script = f"np_{base}.arr"
+    values_line = lambda text: next(l for l in text.splitlines() if l.startswith("assert(all(isclose") and f'"{k["label"]}: values"' in l)
+
+    def mutate_value(text, factor):
+        line = values_line(text)
+        new = line.replace(repr(v), repr(v * factor), 1)
+        assert new != line
+        return text.replace(line, new, 1)
+
+    def mutate_dtype(text):
+        old = f'assert(dtype({k["expr"]}) == {k["dtype"]}, "{k["label"]}: dtype")'
+        other = "float32" if k["dtype"] == "float64" else "float64"
+        return text.replace(old, old.replace(f"== {k['dtype']}", f"== {other}"), 1)
+
+    def mutate_shape(text):
+        old = f'assert(shape({k["expr"]}) == {shape_lit(k["shape"])}, "{k["label"]}: shape")'
+        new_shape = tuple(k["shape"]) + (1,)
+        return text.replace(old, old.replace(shape_lit(k["shape"]), shape_lit(new_shape)), 1)
+
+    def int_case():
+        for b, _ in case_files():
+            for n, _, ks in read_script(os.path.join(OUT, f"np_{b}.arr")):
+                for kk in ks:
+                    if kk["dtype"] == "int64" and kk["values"] is not None and 0 not in kk["shape"]:
+                        return b, n, kk
+        raise SystemExit("self-test: no int64 case to change")
+
+    ibase, iname, ik = int_case()
+
+    def mutate_int(text):
+        line = next(l for l in text.splitlines() if f'"{ik["label"]}: values"' in l)
+        m = re.search(r"-?\d+(?=[\],)])", line[line.index("=="):])
+        i = line.index("==") + m.start()
+        new = line[:i] + str(int(m.group()) + 1) + line[i + len(m.group()):]
+        return text.replace(line, new, 1)
+
+    def add_case(text):
+        return text + "\n# a_case_not_in_the_txt\nout = 1\n"
+
+    def drop_case(text):
+        start = text.index(f"# {name}\n")
+        end = text.find("\n# ", start + 1)
+        return text[:start] + (text[end + 1:] if end >= 0 else "")
+
+    tests = [
+        ("unchanged", lambda t: t, False),
+        ("a last-digit change inside tolerance", lambda t: mutate_value(t, 1 + 4e-16), False),
+        ("a value outside tolerance", lambda t: mutate_value(t, 1 + 1e-6), True),
+        ("another dtype", mutate_dtype, True),
+        ("another shape", mutate_shape, True),
+        ("a case removed", drop_case, True),
+        ("a case added", add_case, True),
+        ("an integer value changed by one", mutate_int, True),
+    ]
+    failed = 0
+    for what, mutate, must_fail in tests:
+        target, case = (f"np_{ibase}.arr", iname) if mutate is mutate_int else (script, name)
+        if mutate is add_case:
+            case = "a_case_not_in_the_txt"
+        with tempfile.TemporaryDirectory() as d:
+            for f in glob.glob(os.path.join(OUT, "np_*.arr")):
+                shutil.copy(f, d)
+            path = os.path.join(d, target)
+            text = open(path).read()
+            open(path, "w").write(mutate(text))
+            problems = check_dir(d)
+        named = any(case in p for p in problems)
+        ok = (bool(problems) and named) if must_fail else not problems
+        print(f"{'ok  ' if ok else 'FAIL'} {what} in {target} case {case}: "
+              f"{problems[0] if problems else 'no problem found'}")
+        failed += not ok
+    print(f"{len(tests) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main(argv):
+    if argv and argv[0] == "--check" and set(argv[1:]) <= {"--no-avx512"}:
+        return run_check(OUT, "--no-avx512" in argv)
+    if argv == ["--self-test"]:
+        return self_test()
+    if argv:
+        print(__doc__)
+        return 2
+    generate(OUT)
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
