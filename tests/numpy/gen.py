@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Turn paired arr/NumPy cases (tests/numpy/*.txt, the format of
 shared/tools/numpy_diff.py) into tests/lang/np_*.arr scripts whose
-assertions hold NumPy's results: dtype, shape and values.
+assertions hold NumPy's results: dtype, shape and values (and, for a tuple
+result, its length). A case with an `err: KIND` line is one NumPy raises on:
+its last `np:` line must raise, and its last `arr:` line must fail with
+arr's error kind KIND; such cases go to tests/lang/np_*.errors, which
+tests/lang.rs runs case by case. See tests/numpy/README.md.
 
     python tests/numpy/gen.py              # (re)write tests/lang/np_*.arr
     python tests/numpy/gen.py --check      # compare them with what this NumPy computes
@@ -10,6 +14,9 @@ assertions hold NumPy's results: dtype, shape and values.
     python tests/numpy/gen.py --self-test  # show that --check catches real changes
 
 The generated scripts are committed, so `cargo test` needs no Python.
+Running this file needs NumPy; run it with NumPy's AVX-512 kernels off
+(NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"
+OPENBLAS_CORETYPE=Haswell) to reproduce the committed files byte for byte.
 
 `--check` (run by .ci/run) does not compare text: NumPy's AVX-512 and AVX2
 kernels, and OpenBLAS's per-CPU kernels, differ in the last digits. It reads
@@ -17,10 +24,11 @@ the committed scripts back into cases and compares each check with what
 NumPy computes now: the same cases in the same order, the same arr code, the
 same dtype and shape, integer and bool values exactly, and float values
 within the tolerance the generated assertion itself uses
-(|now - committed| <= tol + tol * |committed|, nan equal to nan). Anything
-else fails with the case named.
+(|now - committed| <= tol + tol * |committed|, nan equal to nan); for an
+`err:` case, the same arr code and kind, and NumPy still raising the
+exception class the file names. Anything else fails with the case named.
 """
-import glob, math, os, re, shutil, sys, tempfile
+import glob, math, os, re, shutil, sys, tempfile, warnings
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,7 +41,7 @@ def parse(path):
     for line in open(path):
         line = line.rstrip("\n")
         if line.startswith("## "):
-            cur = {"name": line[3:].strip(), "arr": [], "np": [], "tol": 1e-12}
+            cur = {"name": line[3:].strip(), "arr": [], "np": [], "tol": 1e-12, "err": None}
             cases.append(cur)
         elif cur is None or not line.strip() or line.startswith("#"):
             continue
@@ -43,24 +51,86 @@ def parse(path):
             cur["np"].append(line[3:].strip())
         elif line.startswith("tol:"):
             cur["tol"] = float(line[4:])
+        elif line.startswith("err:"):
+            kind = line[4:].strip()
+            if not re.fullmatch(r"[A-Z]\w*", kind):
+                raise SystemExit(f"{path}: case {cur['name']}: `err:` needs an arr error kind such as Index, got {kind!r}")
+            cur["err"] = kind
+        else:
+            raise SystemExit(f"{path}: case {cur['name']}: a line gen.py does not read: {line!r}")
+    for c in cases:
+        if not c["arr"] or not c["np"]:
+            raise SystemExit(f"{path}: case {c['name']} needs `arr:` and `np:` lines")
+    names = [c["name"] for c in cases]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise SystemExit(f"{path}: case names used twice: {dup}")
     return cases
+
+
+def value_cases(cases):
+    return [c for c in cases if c["err"] is None]
+
+
+def error_cases(cases):
+    return [c for c in cases if c["err"] is not None]
 
 
 # ---- NumPy's results as structured checks ---------------------------------
 
 
+_computed = {}
+
+
 def checks_of(c):
     """What NumPy computes for case `c`: a list of checks, each a dict with
     expr, label, dtype, shape, values (nested lists of Python numbers) and
-    tol (None for exact comparison)."""
+    tol (None for exact comparison); a tuple result starts with a check of
+    its length. Computed once per process (--self-test checks many times)."""
+    key = ("checks", c["name"], tuple(c["np"]), c["tol"])
+    if key not in _computed:
+        _computed[key] = compute_checks(c)
+    return _computed[key]
+
+
+def compute_checks(c):
     env = {"np": np}
-    with np.errstate(all="ignore"):  # cases divide by zero on purpose
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # cases divide by zero on purpose
+        warnings.simplefilter("ignore", RuntimeWarning)  # mean of an empty slice, ddof >= n
         exec("\n".join(c["np"]), env)
     want = env["out"]
     n = c["name"]
     if isinstance(want, tuple):
-        return [check(f"out[{k}]", np.asarray(w), n + f"[{k}]", c["tol"]) for k, w in enumerate(want)]
+        return [length_check(n, len(want))] + [check(f"out[{k}]", np.asarray(w), n + f"[{k}]", c["tol"]) for k, w in enumerate(want)]
     return [check("out", np.asarray(want), n, c["tol"])]
+
+
+def length_check(name, n):
+    return {"expr": "out", "label": name, "length": n}
+
+
+def raised_of(c):
+    """The exception class NumPy raises on the last `np:` line of an `err:`
+    case (the lines before it must run); None if it does not raise."""
+    key = ("raised", c["name"], tuple(c["np"]))
+    if key not in _computed:
+        _computed[key] = compute_raised(c)
+    return _computed[key]
+
+
+def compute_raised(c):
+    env = {"np": np}
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            exec("\n".join(c["np"][:-1]), env)
+        except Exception as ex:
+            raise SystemExit(f"case {c['name']}: NumPy fails before the last np: line ({type(ex).__name__}: {ex})")
+        try:
+            exec(c["np"][-1], env)
+        except Exception as ex:
+            return type(ex).__name__
+    return None
 
 
 def check(expr, w, label, tol):
@@ -103,6 +173,8 @@ def shape_lit(s):
 
 def render_check(k):
     e, n = k["expr"], k["label"]
+    if "length" in k:
+        return [f'assert(len({e}) == {k["length"]}, "{n}: length")']
     out = [f'assert(dtype({e}) == {k["dtype"]}, "{n}: dtype")', f'assert(shape({e}) == {shape_lit(k["shape"])}, "{n}: shape")']
     if 0 in k["shape"]:
         return out
@@ -125,18 +197,45 @@ def header(base):
     return f"# GENERATED by tests/numpy/gen.py from tests/numpy/{base}.txt: expected values are NumPy {np.__version__}'s.\n"
 
 
+def errors_header(base):
+    return (f"# GENERATED by tests/numpy/gen.py from the `err:` cases of tests/numpy/{base}.txt (NumPy {np.__version__}).\n"
+            "# tests/lang.rs runs each case alone: every line but the last must run, the last must fail with\n"
+            "# the arr error kind named; NumPy raises the exception named on the same code.\n")
+
+
+def render_error_case(name, arr_lines, kind, raised):
+    return "\n".join([f"# {name}", f"# error: {kind} (NumPy: {raised})"] + list(arr_lines)) + "\n"
+
+
+def no_raise(c):
+    return f"case {c['name']}: has `err: {c['err']}` but NumPy does not raise on its last np: line"
+
+
 def case_files():
     return [(os.path.splitext(os.path.basename(p))[0], p) for p in sorted(glob.glob(os.path.join(HERE, "*.txt")))]
 
 
 def generate(out_dir):
     for base, path in case_files():
+        cases = parse(path)
         body = [header(base)]
-        for c in parse(path):
+        for c in value_cases(cases):
             body.append(render_case(c["name"], c["arr"], checks_of(c)))
         with open(os.path.join(out_dir, f"np_{base}.arr"), "w") as f:
             f.write("\n".join(body))
-        print(f"np_{base}.arr: {len(body) - 1} cases")
+        errs = [errors_header(base)]
+        for c in error_cases(cases):
+            raised = raised_of(c)
+            if raised is None:
+                raise SystemExit(no_raise(c))
+            errs.append(render_error_case(c["name"], c["arr"], c["err"], raised))
+        err_path = os.path.join(out_dir, f"np_{base}.errors")
+        if len(errs) > 1:
+            with open(err_path, "w") as f:
+                f.write("\n".join(errs))
+        elif os.path.exists(err_path):
+            os.remove(err_path)
+        print(f"np_{base}.arr: {len(body) - 1} cases" + (f"; np_{base}.errors: {len(errs) - 1} cases" if len(errs) > 1 else ""))
 
 
 # ---- reading a generated script back --------------------------------------
@@ -147,6 +246,8 @@ CLOSE_RE = re.compile(
     r'^assert\(all\(isclose\((?P<e>out(?:\[\d+\])?), (?P<v>.+), rtol=(?P<r>[^,]+), atol=(?P<a>[^,]+), equal_nan=true\)\), "(?P<n>.*): values"\)$'
 )
 EXACT_RE = re.compile(r'^assert\(all\((?P<e>out(?:\[\d+\])?) == (?P<v>.+)\), "(?P<n>.*): values"\)$')
+LENGTH_RE = re.compile(r'^assert\(len\((?P<e>out)\) == (?P<k>\d+), "(?P<n>.*): length"\)$')
+ERROR_RE = re.compile(r"^# error: (?P<k>\w+) \(NumPy: (?P<x>\w+)\)$")
 LIT_NAMES = {"nan": math.nan, "inf": math.inf, "true": True, "false": False, "__builtins__": {}}
 
 
@@ -177,6 +278,12 @@ def read_script(path):
             continue
         if cur is None:
             raise Bad(f"{where}: a line before the first case")
+        m = LENGTH_RE.match(line)
+        if m:
+            if cur[2]:
+                raise Bad(f"{where}: a length check after other checks")
+            cur[2].append({"expr": m["e"], "label": m["n"], "length": int(m["k"])})
+            continue
         m = DTYPE_RE.match(line)
         if m:
             cur[2].append({"expr": m["e"], "label": m["n"], "dtype": m["d"], "shape": None, "values": None, "tol": None})
@@ -208,9 +315,43 @@ def read_script(path):
 
 
 def last_check(cur, expr, where):
-    if not cur[2] or cur[2][-1]["expr"] != expr:
+    if not cur[2] or cur[2][-1]["expr"] != expr or "length" in cur[2][-1]:
         raise Bad(f"{where}: a check of {expr} without its dtype line")
     return cur[2][-1]
+
+
+def read_errors(path):
+    """The committed error cases as [(name, arr_lines, kind, numpy_exception)]:
+    a header paragraph, then one paragraph per case."""
+    file = os.path.basename(path)
+    paras, cur = [], None
+    for no, line in enumerate(open(path), 1):
+        line = line.rstrip("\n")
+        if not line.strip():
+            cur = None
+            continue
+        if cur is None:
+            cur = []
+            paras.append(cur)
+        cur.append((no, line))
+    if not paras or not paras[0][0][1].startswith("# GENERATED"):
+        raise Bad(f"{file}:1: the GENERATED header is missing")
+    cases = []
+    for para in paras[1:]:
+        (no, first), rest = para[0], para[1:]
+        if not first.startswith("# "):
+            raise Bad(f"{file}:{no}: a case must start with `# NAME`")
+        m = ERROR_RE.match(rest[0][1]) if rest else None
+        if not m:
+            raise Bad(f"{file}:{no}: case {first[2:]} lacks its `# error: KIND (NumPy: EXCEPTION)` line")
+        code = [l for _, l in rest[1:]]
+        bad = [n for n, l in rest[1:] if l.startswith("#")]
+        if bad:
+            raise Bad(f"{file}:{bad[0]}: a comment inside case {first[2:]}")
+        if not code:
+            raise Bad(f"{file}:{no}: case {first[2:]} has no code")
+        cases.append((first[2:], code, m["k"], m["x"]))
+    return cases
 
 
 # ---- comparison ------------------------------------------------------------
@@ -237,13 +378,19 @@ def same_value(now, held, tol):
 
 def compare_check(name, now, held):
     label = now["label"]
+    if ("length" in now) != ("length" in held):
+        return f"{label}: the script {'lacks' if 'length' in now else 'has'} a length check of a tuple result"
+    if "length" in now:
+        if now["length"] != held["length"] or now["label"] != held["label"]:
+            return f"{label}: length is {held['length']!r} in the script, NumPy now gives {now['length']!r}"
+        return None
     for key in ("expr", "label", "dtype", "shape"):
         if now[key] != held[key]:
             return f"{label}: {key} is {held[key]!r} in the script, NumPy now gives {now[key]!r}"
+    if 0 in now["shape"]:
+        return None  # an empty result: no values, so no tolerance, in the script
     if now["tol"] != held["tol"]:
         return f"{label}: tolerance is {held['tol']!r} in the script, the case asks for {now['tol']!r}"
-    if 0 in now["shape"]:
-        return None
     if held["values"] is None:
         return f"{label}: the script has no values check"
     a, b = list(flat(now["values"])), list(flat(held["values"]))
@@ -256,10 +403,57 @@ def compare_check(name, now, held):
     return None
 
 
+def compare_names(problems, file, base, held_names, now_names):
+    for n in now_names:
+        if n not in held_names:
+            problems.append(f"{file}: case {n} is in {base}.txt but not in the script")
+    for n in held_names:
+        if n not in now_names:
+            problems.append(f"{file}: case {n} is in the script but not in {base}.txt")
+    if set(held_names) == set(now_names) and held_names != now_names:
+        problems.append(f"{file}: cases are in another order than in {base}.txt")
+
+
+def check_errors(problems, script_dir, base, cases):
+    """Compare np_{base}.errors with the `err:` cases of {base}.txt and what NumPy raises now."""
+    file = f"np_{base}.errors"
+    path = os.path.join(script_dir, file)
+    if not cases:
+        if os.path.exists(path):
+            problems.append(f"{file}: {base}.txt has no `err:` cases (run tests/numpy/gen.py)")
+        return
+    if not os.path.exists(path):
+        problems.append(f"{file}: missing (run tests/numpy/gen.py)")
+        return
+    try:
+        held = read_errors(path)
+    except Bad as ex:
+        problems.append(str(ex))
+        return
+    compare_names(problems, file, base, [h[0] for h in held], [c["name"] for c in cases])
+    by_name = {h[0]: h for h in held}
+    for c in cases:
+        h = by_name.get(c["name"])
+        if h is None:
+            continue
+        if h[1] != c["arr"]:
+            problems.append(f"{file}: case {c['name']}: arr code differs from {base}.txt")
+        elif h[2] != c["err"]:
+            problems.append(f"{file}: case {c['name']}: error kind is {h[2]} in the script, {base}.txt asks for {c['err']}")
+        else:
+            raised = raised_of(c)
+            if raised is None:
+                problems.append(f"{file}: {no_raise(c)}")
+            elif raised != h[3]:
+                problems.append(f"{file}: case {c['name']}: NumPy raises {h[3]} in the script, NumPy now raises {raised}")
+
+
 def check_dir(script_dir):
     """Problems found comparing the scripts in `script_dir` with NumPy now."""
     problems = []
     for base, path in case_files():
+        all_cases = parse(path)
+        check_errors(problems, script_dir, base, error_cases(all_cases))
         script = os.path.join(script_dir, f"np_{base}.arr")
         if not os.path.exists(script):
             problems.append(f"np_{base}.arr: missing (run tests/numpy/gen.py)")
@@ -269,17 +463,8 @@ def check_dir(script_dir):
         except Bad as ex:
             problems.append(str(ex))
             continue
-        cases = parse(path)
-        held_names = [h[0] for h in held]
-        now_names = [c["name"] for c in cases]
-        for n in now_names:
-            if n not in held_names:
-                problems.append(f"np_{base}.arr: case {n} is in {base}.txt but not in the script")
-        for n in held_names:
-            if n not in now_names:
-                problems.append(f"np_{base}.arr: case {n} is in the script but not in {base}.txt")
-        if set(held_names) == set(now_names) and held_names != now_names:
-            problems.append(f"np_{base}.arr: cases are in another order than in {base}.txt")
+        cases = value_cases(all_cases)
+        compare_names(problems, f"np_{base}.arr", base, [h[0] for h in held], [c["name"] for c in cases])
         by_name = {h[0]: h for h in held}
         for c in cases:
             h = by_name.get(c["name"])
@@ -296,8 +481,8 @@ def check_dir(script_dir):
                 p = compare_check(c["name"], k_now, k_held)
                 if p:
                     problems.append(f"np_{base}.arr: case {c['name']}: {p}")
-    for script in sorted(glob.glob(os.path.join(script_dir, "np_*.arr"))):
-        base = os.path.basename(script)[3:-4]
+    for script in sorted(glob.glob(os.path.join(script_dir, "np_*.arr")) + glob.glob(os.path.join(script_dir, "np_*.errors"))):
+        base = os.path.splitext(os.path.basename(script))[0][3:]
         if not os.path.exists(os.path.join(HERE, base + ".txt")):
             problems.append(f"{os.path.basename(script)}: no tests/numpy/{base}.txt generates it")
     return problems
@@ -333,14 +518,16 @@ def run_check(script_dir, no_avx512):
             print(f"FAIL --no-avx512: still in use: {wrong} (set NPY_DISABLE_CPU_FEATURES and OPENBLAS_CORETYPE=Haswell)")
             return 1
     problems = check_dir(script_dir)
-    n = sum(len(parse(p)) for _, p in case_files())
+    n = sum(len(value_cases(parse(p))) for _, p in case_files())
+    ne = sum(len(error_cases(parse(p))) for _, p in case_files())
     for p in problems:
         print("FAIL", p)
     if problems:
         print(f"{len(problems)} problems: tests/lang/np_*.arr do not hold what this NumPy computes; "
               "if a case changed on purpose, run tests/numpy/gen.py and commit the result")
         return 1
-    print(f"{n} NumPy cases agree with tests/lang/np_*.arr within their tolerances")
+    print(f"{n} NumPy cases agree with tests/lang/np_*.arr within their tolerances; "
+          f"NumPy still raises on the {ne} cases of tests/lang/np_*.errors")
     return 0
 
 
@@ -357,7 +544,7 @@ def self_test():
             script = os.path.join(OUT, f"np_{base}.arr")
             for name, _, ks in read_script(script):
                 for k in ks:
-                    if k["tol"] is not None and k["values"] is not None and 0 not in k["shape"]:
+                    if k.get("tol") is not None and k["values"] is not None and 0 not in k["shape"]:
                         v = next(x for x in flat(k["values"]) if isinstance(x, float) and math.isfinite(x) and x != 0)
                         return base, name, k, v
         raise SystemExit("self-test: no float case to perturb")
@@ -386,7 +573,7 @@ def self_test():
         for b, _ in case_files():
             for n, _, ks in read_script(os.path.join(OUT, f"np_{b}.arr")):
                 for kk in ks:
-                    if kk["dtype"] == "int64" and kk["values"] is not None and 0 not in kk["shape"]:
+                    if kk.get("dtype") == "int64" and kk["values"] is not None and 0 not in kk["shape"]:
                         return b, n, kk
         raise SystemExit("self-test: no int64 case to change")
 
@@ -399,6 +586,22 @@ def self_test():
         new = line[:i] + str(int(m.group()) + 1) + line[i + len(m.group()):]
         return text.replace(line, new, 1)
 
+    def tuple_case():
+        for b, _ in case_files():
+            for n, _, ks in read_script(os.path.join(OUT, f"np_{b}.arr")):
+                if ks and "length" in ks[0]:
+                    return b, n, ks[0]
+        raise SystemExit("self-test: no tuple result to change")
+
+    tbase, tname, tk = tuple_case()
+    length_line = f'assert(len(out) == {tk["length"]}, "{tname}: length")'
+
+    def mutate_length(text):
+        return text.replace(length_line, length_line.replace(f"== {tk['length']}", f"== {tk['length'] + 1}"), 1)
+
+    def drop_length(text):
+        return text.replace(length_line + "\n", "", 1)
+
     def add_case(text):
         return text + "\n# a_case_not_in_the_txt\nout = 1\n"
 
@@ -407,27 +610,57 @@ def self_test():
         end = text.find("\n# ", start + 1)
         return text[:start] + (text[end + 1:] if end >= 0 else "")
 
+    # An `err:` case: its kind, the exception NumPy raises, removing and adding one.
+    ebase = next((b for b, _ in case_files() if os.path.exists(os.path.join(OUT, f"np_{b}.errors"))), None)
+    if ebase is None:
+        raise SystemExit("self-test: no tests/lang/np_*.errors to change")
+    ename, _, ekind, eraised = read_errors(os.path.join(OUT, f"np_{ebase}.errors"))[0]
+    error_line = f"# error: {ekind} (NumPy: {eraised})"
+
+    def mutate_kind(text):
+        other = "Shape" if ekind != "Shape" else "Value"
+        return text.replace(error_line, f"# error: {other} (NumPy: {eraised})", 1)
+
+    def mutate_raised(text):
+        other = "KeyError" if eraised != "KeyError" else "TypeError"
+        return text.replace(error_line, f"# error: {ekind} (NumPy: {other})", 1)
+
+    def drop_error_case(text):
+        start = text.index(f"# {ename}\n{error_line}\n")
+        end = text.find("\n\n", start)
+        return text[:start] + (text[end + 2:] if end >= 0 else "")
+
+    def add_error_case(text):
+        return text + "\n# an_error_case_not_in_the_txt\n# error: Index (NumPy: IndexError)\nout = [1][5]\n"
+
+    arr, errs = f"np_{base}.arr", f"np_{ebase}.errors"
     tests = [
-        ("unchanged", lambda t: t, False),
-        ("a last-digit change inside tolerance", lambda t: mutate_value(t, 1 + 4e-16), False),
-        ("a value outside tolerance", lambda t: mutate_value(t, 1 + 1e-6), True),
-        ("another dtype", mutate_dtype, True),
-        ("another shape", mutate_shape, True),
-        ("a case removed", drop_case, True),
-        ("a case added", add_case, True),
-        ("an integer value changed by one", mutate_int, True),
+        ("unchanged", arr, name, lambda t: t, False),
+        ("a last-digit change inside tolerance", arr, name, lambda t: mutate_value(t, 1 + 4e-16), False),
+        ("a value outside tolerance", arr, name, lambda t: mutate_value(t, 1 + 1e-6), True),
+        ("another dtype", arr, name, mutate_dtype, True),
+        ("another shape", arr, name, mutate_shape, True),
+        ("a case removed", arr, name, drop_case, True),
+        ("a case added", arr, "a_case_not_in_the_txt", add_case, True),
+        ("an integer value changed by one", f"np_{ibase}.arr", iname, mutate_int, True),
+        ("another length of a tuple result", f"np_{tbase}.arr", tname, mutate_length, True),
+        ("a tuple result's length check removed", f"np_{tbase}.arr", tname, drop_length, True),
+        ("another error kind", errs, ename, mutate_kind, True),
+        ("another exception NumPy raises", errs, ename, mutate_raised, True),
+        ("an error case removed", errs, ename, drop_error_case, True),
+        ("an error case added", errs, "an_error_case_not_in_the_txt", add_error_case, True),
     ]
     failed = 0
-    for what, mutate, must_fail in tests:
-        target, case = (f"np_{ibase}.arr", iname) if mutate is mutate_int else (script, name)
-        if mutate is add_case:
-            case = "a_case_not_in_the_txt"
+    for what, target, case, mutate, must_fail in tests:
         with tempfile.TemporaryDirectory() as d:
-            for f in glob.glob(os.path.join(OUT, "np_*.arr")):
+            for f in glob.glob(os.path.join(OUT, "np_*.arr")) + glob.glob(os.path.join(OUT, "np_*.errors")):
                 shutil.copy(f, d)
             path = os.path.join(d, target)
             text = open(path).read()
-            open(path, "w").write(mutate(text))
+            changed = mutate(text)
+            if must_fail and changed == text:
+                raise SystemExit(f"self-test: the mutation '{what}' changed nothing in {target}")
+            open(path, "w").write(changed)
             problems = check_dir(d)
         named = any(case in p for p in problems)
         ok = (bool(problems) and named) if must_fail else not problems
