@@ -14,7 +14,9 @@ fn every_builtin_has_doc_and_examples_that_run() {
             failures.push(format!("{}: no example", b.name));
         }
         for (code, want) in b.examples {
-            let r = common::run(code);
+            // Examples that write files (savefig) write into a scratch folder.
+            let dir = common::Scratch::new("docs");
+            let r = common::run_named("<-e>", code, Some(dir.to_path_buf()));
             if let Some(e) = r.error {
                 failures.push(format!("{}: `{}` failed:\n{}", b.name, code, e));
                 continue;
