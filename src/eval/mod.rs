@@ -81,7 +81,17 @@ pub struct Interp {
     steps: std::cell::Cell<u64>,
     /// Interned `__`-free symbols used by the evaluator.
     sym_self_like: Sym,
+    /// The state of the layers above the evaluator (the random generator,
+    /// the figure), one of each per interpreter: see `Interp::state`.
+    state: StateMap,
 }
+
+/// Per-interpreter state keyed by its type. The layers above the evaluator
+/// (builtins, plot) keep their state here rather than in thread-locals, so
+/// two interpreters on one thread are independent, and the evaluator need
+/// not name their types.
+#[derive(Default)]
+struct StateMap(std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any>>);
 
 impl Interp {
     pub fn new(out: Box<dyn Output>) -> Interp {
@@ -102,6 +112,7 @@ impl Interp {
             step_limit: None,
             steps: std::cell::Cell::new(0),
             sym_self_like: sym::intern("self"),
+            state: StateMap::default(),
         };
         for b in builtins::table() {
             it.set_global(sym::intern(b.name), Value::Func(Func::Builtin(b)));
@@ -314,15 +325,15 @@ impl Interp {
     fn name_error(&self, s: Sym, span: Span) -> Error {
         let name = sym::name(s);
         let mut e = Error::new(ErrorKind::Name, format!("`{name}` is not defined")).at(span);
-        let mut cands: Vec<Rc<str>> = Vec::new();
+        let mut cands: Vec<&str> = Vec::new();
         if let Some(f) = self.frames.last() {
             cands.extend(f.vars.iter().map(|(k, _)| sym::name(*k)));
             cands.extend(f.closure.captured.iter().map(|(k, _)| sym::name(*k)));
         }
         cands.extend(self.global_names().into_iter().map(|(k, _)| sym::name(k)));
-        if let Some(best) = closest(&name, cands.iter().map(|c| &**c)) {
+        if let Some(best) = closest(name, cands.iter().copied()) {
             e = e.with_help(format!("did you mean `{best}`?"));
-        } else if matches!(&*name, "True" | "False" | "None") {
+        } else if matches!(name, "True" | "False" | "None") {
             e = e.with_help(format!("arr writes `{}`", name.to_lowercase()));
         } else if &*name == "np" || &*name == "numpy" {
             e = e.with_help("arr's functions are global: write `zeros(3)`, not `np.zeros(3)`");
@@ -699,7 +710,7 @@ impl Interp {
         for st in &t.path {
             steps.push(match st {
                 TargetStep::Index(ix, s) => index::PathStep::Index(self.eval_index_items(ix)?, *s),
-                TargetStep::Attr(a, s) => index::PathStep::Key(sym::name(*a), *s),
+                TargetStep::Attr(a, s) => index::PathStep::Key(sym::name(*a).into(), *s),
             });
         }
         let mut root = match self.slot_mut(t.name) {
@@ -1274,8 +1285,7 @@ impl Interp {
                     .at(kspan))
                 }
                 None => {
-                    let names: Vec<Rc<str>> =
-                        def.params.iter().map(|p| sym::name(p.name)).collect();
+                    let names: Vec<&str> = def.params.iter().map(|p| sym::name(p.name)).collect();
                     let mut e = Error::new(
                         ErrorKind::Arity,
                         format!("`{fname}` has no parameter `{}`", sym::name(k)),
@@ -1504,4 +1514,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+impl Interp {
+    /// This interpreter's `T` (created with `T::default()` on first use):
+    /// the random generator of `seed`/`rand`, the current figure, ...
+    pub fn state<T: Default + 'static>(&mut self) -> &mut T {
+        self.state
+            .0
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut::<T>()
+            // The entry under T's TypeId was made from a T just above.
+            .expect("state map entry has its key's type")
+    }
 }
