@@ -81,3 +81,28 @@ fn keyword_arguments_bind_in_another_thread_than_the_table() {
         .expect("thread");
     assert_eq!(r, "[[3]\n [7]]");
 }
+
+#[test]
+fn every_attribute_is_in_completion_help_and_lookup() {
+    // One list (value::ATTRIBUTES) feeds all three: nbytes used to be missing
+    // from completion and help.
+    let (mut it, _) = interp();
+    value(&mut it, "a = zeros(2, 3)");
+    let index = arr::builtins::help_index();
+    let completed: Vec<&str> = arr::repl::helper::attributes().collect();
+    for (name, _) in arr::value::ATTRIBUTES {
+        assert!(index.contains(&format!("a.{name}")), "help() lacks .{name}");
+        assert!(completed.contains(name), "completion lacks .{name}");
+        let r = it.run_source("<t>", &format!("a.{name}"));
+        assert!(r.is_ok(), "a.{name} is not an attribute");
+    }
+    assert_eq!(value(&mut it, "a.nbytes"), "48");
+    let e = it
+        .run_source("<t>", "a.nbites")
+        .expect_err("no such attribute");
+    assert!(
+        it.render(&e, false).contains(".nbytes"),
+        "{}",
+        it.render(&e, false)
+    );
+}

@@ -79,8 +79,6 @@ pub struct Interp {
     /// input can run forever.
     pub step_limit: Option<u64>,
     steps: std::cell::Cell<u64>,
-    /// Interned `__`-free symbols used by the evaluator.
-    sym_self_like: Sym,
     /// The state of the layers above the evaluator (the random generator,
     /// the figure), one of each per interpreter: see `Interp::state`.
     state: StateMap,
@@ -111,7 +109,6 @@ impl Interp {
             sandbox: None,
             step_limit: None,
             steps: std::cell::Cell::new(0),
-            sym_self_like: sym::intern("self"),
             state: StateMap::default(),
         };
         for b in builtins::table() {
@@ -355,14 +352,6 @@ impl Interp {
             }
         }
         check_interrupted().map_err(|e| e.at(span))
-    }
-
-    #[allow(dead_code)]
-    fn check_interrupt_old(&self, span: Span) -> Result<()> {
-        if INTERRUPTED.load(Ordering::Relaxed) && INTERRUPTED.swap(false, Ordering::Relaxed) {
-            return Err(Error::new(ErrorKind::Interrupted, "stopped by Ctrl-C").at(span));
-        }
-        Ok(())
     }
 
     // --------------------------------------------------------- statements
@@ -922,25 +911,8 @@ impl Interp {
         xs: Span,
         ys: Span,
     ) -> Result<Value> {
-        let bop = match op {
-            BinOp::Add => BinaryOp::Add,
-            BinOp::Sub => BinaryOp::Sub,
-            BinOp::Mul => BinaryOp::Mul,
-            BinOp::Div => BinaryOp::Div,
-            BinOp::FloorDiv => BinaryOp::FloorDiv,
-            BinOp::Mod => BinaryOp::Mod,
-            BinOp::Pow => BinaryOp::Pow,
-            BinOp::BitAnd => BinaryOp::BitAnd,
-            BinOp::BitOr => BinaryOp::BitOr,
-            BinOp::Eq => BinaryOp::Eq,
-            BinOp::Ne => BinaryOp::Ne,
-            BinOp::Lt => BinaryOp::Lt,
-            BinOp::Le => BinaryOp::Le,
-            BinOp::Gt => BinaryOp::Gt,
-            BinOp::Ge => BinaryOp::Ge,
-            BinOp::MatMul => {
-                return self.matmul(x, y, span, xs, ys);
-            }
+        let Some(bop) = binary_op(op) else {
+            return self.matmul(x, y, span, xs, ys);
         };
         if let (Value::Num(a, wa), Value::Num(b, wb)) = (x, y) {
             if let Some((r, w)) = elementwise::scalar_fast(bop, *a, *wa, *b, *wb) {
@@ -1024,7 +996,7 @@ impl Interp {
         let mut x = x;
         if let Value::Array(mut a) = x {
             if let (Some(b), 0, Some(bop)) =
-                (y.as_operand(), crate::autodiff::level_of(y), inplace_op(op))
+                (y.as_operand(), crate::autodiff::level_of(y), arith_op(op))
             {
                 // `a` is the only reference to its buffer here, so the kernel
                 // writes in place; errors happen before any write.
@@ -1399,7 +1371,14 @@ impl Interp {
             _ => {
                 let mut e = Error::type_(format!("an array has no attribute `{name}`"))
                     .at(aspan)
-                    .with_help("array attributes are .T .shape .ndim .size .dtype .device; methods are builtins, e.g. a.sum()");
+                    .with_help(format!(
+                        "array attributes are {}; methods are builtins, e.g. a.sum()",
+                        crate::value::ATTRIBUTES
+                            .iter()
+                            .map(|(n, _)| format!(".{n}"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ));
                 if builtins::lookup(&name).is_some() {
                     e = e.with_help(format!(
                         "`{name}` is a function: call it as a.{name}() or {name}(a)"
@@ -1423,11 +1402,6 @@ impl Interp {
         self.call_value(f, args, spans, Vec::new(), span, span)
     }
 
-    #[allow(dead_code)]
-    fn self_sym(&self) -> Sym {
-        self.sym_self_like
-    }
-
     pub fn builtin_of(&self, v: &Value) -> Option<&'static Builtin> {
         match v {
             Value::Func(Func::Builtin(b)) => Some(b),
@@ -1436,14 +1410,37 @@ impl Interp {
     }
 }
 
-fn inplace_op(op: BinOp) -> Option<BinaryOp> {
+/// The elementwise operation of a binary operator (`None` for `@`, which
+/// is not elementwise): the one map from the syntax's operators to kernels.
+pub(crate) fn binary_op(op: BinOp) -> Option<BinaryOp> {
     Some(match op {
         BinOp::Add => BinaryOp::Add,
         BinOp::Sub => BinaryOp::Sub,
         BinOp::Mul => BinaryOp::Mul,
         BinOp::Div => BinaryOp::Div,
+        BinOp::FloorDiv => BinaryOp::FloorDiv,
+        BinOp::Mod => BinaryOp::Mod,
         BinOp::Pow => BinaryOp::Pow,
-        _ => return None,
+        BinOp::BitAnd => BinaryOp::BitAnd,
+        BinOp::BitOr => BinaryOp::BitOr,
+        BinOp::Eq => BinaryOp::Eq,
+        BinOp::Ne => BinaryOp::Ne,
+        BinOp::Lt => BinaryOp::Lt,
+        BinOp::Le => BinaryOp::Le,
+        BinOp::Gt => BinaryOp::Gt,
+        BinOp::Ge => BinaryOp::Ge,
+        BinOp::MatMul => return None,
+    })
+}
+
+/// The float arithmetic operators (`+ - * / **`): those `x op= y` writes
+/// in place and the fusion planner chains.
+pub(crate) fn arith_op(op: BinOp) -> Option<BinaryOp> {
+    binary_op(op).filter(|b| {
+        matches!(
+            b,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Pow
+        )
     })
 }
 
