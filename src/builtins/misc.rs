@@ -125,6 +125,11 @@ pub fn help_index() -> String {
         .map(|d| d.name.as_str())
         .collect();
     s.push_str(&format!("  {:<12} {}\n", "learning", std.join(" ")));
+    let attrs: Vec<String> = crate::value::ATTRIBUTES
+        .iter()
+        .map(|(n, _)| format!("a.{n}"))
+        .collect();
+    s.push_str(&format!("  {:<12} {}\n", "attributes", attrs.join(" ")));
     s.push_str("  constants    pi e inf nan newaxis bool int64 float32 float64 argv");
     s
 }

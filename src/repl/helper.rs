@@ -19,7 +19,10 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 /// Attributes every array has (`a.T`, `a.shape`, ...).
-pub const ATTRIBUTES: &[&str] = &["T", "shape", "ndim", "size", "dtype", "device"];
+/// Attribute names for completion: the one list in `value::ATTRIBUTES`.
+pub fn attributes() -> impl Iterator<Item = &'static str> {
+    crate::value::ATTRIBUTES.iter().map(|(n, _)| *n)
+}
 
 /// What completion and hints know about the session, refreshed after
 /// every entry (the helper cannot borrow the interpreter while it runs).
@@ -153,7 +156,8 @@ pub fn complete_at(names: &Names, line: &str, pos: usize) -> (usize, Vec<String>
                     .cloned(),
             );
         } else {
-            out.extend(starting_with(ATTRIBUTES, &names.methods, word));
+            let attrs: Vec<&str> = attributes().collect();
+            out.extend(starting_with(&attrs, &names.methods, word));
         }
         out.sort();
         out.dedup();

@@ -7,7 +7,7 @@
 //! statements and prints results with no prompts and no escape codes.
 
 mod explain;
-mod helper;
+pub mod helper;
 mod history;
 
 use crate::eval::repr;
@@ -334,28 +334,8 @@ fn call_builtin(it: &mut Interp, f: &str, v: &Value) -> Option<Value> {
 
 /// The shape of an array-like value (`None` for strings, dicts, tuples,
 /// functions, ...).
-pub fn value_shape(it: &mut Interp, v: &Value) -> Option<Vec<usize>> {
-    match v {
-        Value::Num(..) => Some(Vec::new()),
-        Value::Array(a) => Some(a.shape().to_vec()),
-        Value::Str(_)
-        | Value::Tuple(_)
-        | Value::Dict(_)
-        | Value::Func(_)
-        | Value::DType(_)
-        | Value::None => None,
-        #[allow(unreachable_patterns)]
-        other => match call_builtin(it, "shape", other)? {
-            Value::Tuple(t) => t
-                .iter()
-                .map(|d| match d {
-                    Value::Num(crate::array::Scalar::I64(n), _) => usize::try_from(*n).ok(),
-                    _ => None,
-                })
-                .collect(),
-            _ => None,
-        },
-    }
+pub fn value_shape(_: &mut Interp, v: &Value) -> Option<Vec<usize>> {
+    v.shape()
 }
 
 /// One `:vars` row: (shape, dtype, device, bytes) of a value.
