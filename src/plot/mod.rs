@@ -441,7 +441,7 @@ pub fn draw_if_changed(it: &mut crate::eval::Interp) {
     if it.interactive && take_changed() {
         let fig = with(|f| f.clone());
         if !fig.is_empty() {
-            it.out.figure(&fig);
+            it.out.figure_changed(&fig);
         }
     }
 }
