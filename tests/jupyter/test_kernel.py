@@ -222,7 +222,9 @@ class ArrKernelBehaviour(unittest.TestCase):
         )
 
     def test_an_error_aborts_the_cells_queued_behind_it(self):
-        first = self.kc.execute("undefined_name_xyz")
+        # The first cell runs a while (~0.3 s) before failing, so the second
+        # is surely queued behind it.
+        first = self.kc.execute("n = 0\nwhile n < 3000000 { n = n + 1 }\nundefined_name_xyz")
         second = self.kc.execute("queued = 1")
         replies = {}
         while len(replies) < 2:
