@@ -135,7 +135,15 @@ pub fn help_index() -> String {
 }
 
 pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
-    let text = match a.get(0) {
+    let text = help_of(a.get(0))?;
+    it.out.print(&text);
+    Ok(Value::None)
+}
+
+/// What `help(v)` prints (`help()` for `None`): also `?name` in the REPL
+/// and Shift-Tab in Jupyter.
+pub fn help_of(v: Option<&Value>) -> Result<String> {
+    let text = match v {
         None | Some(Value::None) => help_index(),
         Some(Value::Func(Func::Builtin(b))) => help_text(b),
         Some(Value::Str(n)) => match super::lookup(n) {
@@ -175,8 +183,7 @@ pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
         }
         Some(v) => format!("{}", v.describe()),
     };
-    it.out.print(&text);
-    Ok(Value::None)
+    Ok(text)
 }
 
 pub fn type_(_: &mut Interp, a: Args) -> Result<Value> {

@@ -22,7 +22,7 @@ mod reduce;
 mod shape;
 mod table;
 
-pub use misc::{help_index, help_text};
+pub use misc::{help_index, help_of, help_text};
 pub use table::{constants, table};
 
 use crate::array::elementwise::Operand;

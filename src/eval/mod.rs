@@ -25,6 +25,10 @@ pub const MAX_CALL_DEPTH: usize = 1000;
 /// Set by the Ctrl-C handler; checked in loops and calls.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Whether a second Ctrl-C before the first was noticed quits (the REPL and
+/// scripts); the Jupyter kernel turns it off, so no SIGINT ends a kernel.
+pub static SIGINT_QUITS: AtomicBool = AtomicBool::new(true);
+
 pub(crate) enum Flow {
     Err(Box<Error>),
     Break(Span),

@@ -434,7 +434,7 @@ pub fn draw_if_changed(it: &mut Interp) {
     if it.interactive && take_changed(it) {
         let fig = with(it, |f| f.clone());
         if !fig.is_empty() {
-            it.out.figure(&fig);
+            it.out.figure_changed(&fig);
         }
     }
 }

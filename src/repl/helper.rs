@@ -172,6 +172,28 @@ pub fn complete_at(names: &Names, line: &str, pos: usize) -> (usize, Vec<String>
     (start, out)
 }
 
+/// Everything Tab offers at byte offset `pos` of `line` (the REPL and the
+/// Jupyter kernel): file names inside a string literal and after `:load`,
+/// nothing inside a comment, else [`complete_at`].
+pub fn completions(
+    names: &Names,
+    files: &FilenameCompleter,
+    line: &str,
+    pos: usize,
+) -> (usize, Vec<String>) {
+    let state = in_string_or_comment(line, pos);
+    if matches!(state, Some('"' | '\'')) || line.trim_start().starts_with(":load ") {
+        return match files.complete_path(line, pos) {
+            Ok((start, pairs)) => (start, pairs.into_iter().map(|p| p.replacement).collect()),
+            Err(_) => (pos, Vec::new()),
+        };
+    }
+    if state == Some('#') {
+        return (pos, Vec::new());
+    }
+    complete_at(names, line, pos)
+}
+
 /// The words of `fixed` and `more` that start with `word`.
 fn starting_with<'a>(
     fixed: &'a [&str],
@@ -214,15 +236,8 @@ impl Completer for ArrHelper {
         pos: usize,
         ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        // File names inside a string literal and after `:load`.
-        let in_str = matches!(in_string_or_comment(line, pos), Some('"' | '\''));
-        if in_str || line.trim_start().starts_with(":load ") {
-            return self.files.complete(line, pos, ctx);
-        }
-        if in_string_or_comment(line, pos) == Some('#') {
-            return Ok((pos, Vec::new()));
-        }
-        let (start, c) = complete_at(&self.names.borrow(), line, pos);
+        let _ = ctx;
+        let (start, c) = completions(&self.names.borrow(), &self.files, line, pos);
         Ok((
             start,
             c.into_iter()
