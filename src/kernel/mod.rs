@@ -707,7 +707,7 @@ impl Kernel {
         let fig = self.cell.borrow_mut().figure.take();
         if let Some(fig) = fig {
             out.display(&fig);
-            crate::plot::close();
+            crate::plot::close(&mut self.it);
         }
         let mut user_expressions = serde_json::Map::new();
         if let Some(exprs) = c.get("user_expressions").and_then(|u| u.as_object()) {
