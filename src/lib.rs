@@ -11,6 +11,7 @@ pub mod gpu;
 #[cfg(feature = "jupyter")]
 pub mod kernel;
 pub mod output;
+pub mod prim;
 pub mod plot;
 pub mod repl;
 pub mod stdlib;
