@@ -47,7 +47,7 @@ fn eval(setup: &str, body: &str, gpu: bool) -> Out {
         _ => "cpu",
     }
     .to_string();
-    let v = arr::gpu::ops::to_cpu(&v)
+    let v = arr::value::to_cpu(&v)
         .unwrap_or_else(|e| panic!("{body} (gpu={gpu}): reading back: {}", it.render(&e, false)));
     let a = arr::eval::value_to_array(&v).unwrap_or_else(|| panic!("{body}: not an array"));
     let err = cap.err.borrow().clone();

@@ -5,7 +5,8 @@ use super::{arr, table, Args, Builtin};
 use crate::array::elementwise::{binary, BinaryOp};
 use crate::array::{linalg, Array, DType, Scalar};
 use crate::diagnostics::{At, Error, ErrorKind, Result};
-use crate::eval::{display, repr, shape_tuple, value_to_array, Interp};
+use crate::ops::Interp;
+use crate::value::{display, repr, shape_tuple, value_to_array};
 use crate::value::{Func, Value};
 
 pub fn print(it: &mut Interp, a: Args) -> Result<Value> {
@@ -145,7 +146,7 @@ pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
 pub fn help_of(v: Option<&Value>) -> Result<String> {
     let text = match v {
         None | Some(Value::None) => help_index(),
-        Some(Value::Func(Func::Builtin(b))) => help_text(b),
+        Some(Value::Func(Func::Builtin(b))) => help_text(b.row()),
         Some(Value::Str(n)) => match super::lookup(n) {
             Some(b) => help_text(b),
             None if crate::stdlib::doc(n).is_some() => crate::stdlib::doc(n)
@@ -154,7 +155,7 @@ pub fn help_of(v: Option<&Value>) -> Result<String> {
             None => {
                 let mut e = Error::new(ErrorKind::Name, format!("no builtin named `{n}`"))
                     .label(At::Arg(0), "unknown");
-                if let Some(c) = crate::eval::closest(n, table().iter().map(|b| b.name)) {
+                if let Some(c) = crate::diagnostics::closest(n, table().iter().map(|b| b.name)) {
                     e = e.with_help(format!("did you mean `{c}`?"));
                 }
                 return Err(e);

@@ -4,7 +4,7 @@ use super::{arr, Args};
 use crate::array::reduce::{self as r, ReduceOp};
 use crate::array::sort as s;
 use crate::diagnostics::{Error, Result};
-use crate::eval::Interp;
+use crate::ops::Interp;
 use crate::value::Value;
 
 fn red(a: &Args, op: ReduceOp) -> Result<Value> {

@@ -1,316 +1,17 @@
-//! Recording: the traced versions of every differentiable primitive, the
-//! `grad`-family function values, and the backward sweep.
+//! The `grad`-family function values: making leaves, calling `f` through
+//! the evaluator's hook, and the backward sweep over the tape.
 
-use super::{level_of, strip, unwrap_arg, unwrap_level, Node, Op, Slot, Tape, Traced};
-use crate::array::elementwise::{self, BinaryOp, UnaryOp};
-use crate::array::index::IndexItem;
+
 use crate::array::{Array, DType, Scalar};
-use crate::builtins::{Args, Builtin};
 use crate::diagnostics::{At, Error, ErrorKind, Result, Span};
-use crate::eval::{value_to_array, Interp};
-use crate::value::{Func, Value};
+use crate::array::elementwise::BinaryOp;
+use crate::ops::tape::{unwrap_level, Node, Op, Slot, Tape};
+use crate::ops::Interp;
+use crate::prim::Prim;
+use crate::value::{float_dtype, strip, Func, GradFn, GradKind, Traced, Value};
 use std::rc::Rc;
 
-/// What a `grad`-family function computes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum GradKind {
-    Grad,
-    ValueAndGrad,
-    Jacobian,
-}
-
-#[derive(Debug)]
-pub struct GradFn {
-    pub f: Value,
-    pub argnums: Vec<usize>,
-    /// `argnums` was a tuple: return a tuple of gradients.
-    pub tuple: bool,
-    pub kind: GradKind,
-    pub name: &'static str,
-}
-
-/// The float dtype of a (possibly traced) number, if it is one.
-pub fn float_dtype(v: &Value) -> Option<DType> {
-    match v {
-        Value::Traced(t) => float_dtype(&t.value),
-        Value::Num(s, _) if s.dtype().is_float() => Some(s.dtype()),
-        Value::Array(a) if a.dtype().is_float() => Some(a.dtype()),
-        Value::Gpu(a) if a.kind == crate::gpu::Kind::F32 => Some(DType::F32),
-        _ => None,
-    }
-}
-
 impl Interp {
-    fn record(
-        &mut self,
-        lvl: u32,
-        op: Op,
-        inputs: Vec<Option<Value>>,
-        output: Option<Value>,
-        parents: Vec<(Slot, u32)>,
-        value: Value,
-        span: Span,
-    ) -> Value {
-        let Some(tape) = self.tapes.get_mut(lvl as usize - 1) else {
-            return value;
-        };
-        let node = tape.push(Node {
-            op,
-            inputs,
-            output,
-            parents,
-            span,
-        });
-        Value::Traced(Rc::new(Traced {
-            level: lvl,
-            node,
-            value,
-        }))
-    }
-
-    /// `x op y` on any values, recording when an operand is traced.
-    pub fn op_binary(&mut self, op: BinaryOp, x: &Value, y: &Value) -> Result<Value> {
-        let lvl = level_of(x).max(level_of(y));
-        if lvl == 0 {
-            if let Some(r) = self.try_gpu_binary(op, x, y)? {
-                return Ok(r);
-            }
-            let (Some(a), Some(b)) = (x.as_operand(), y.as_operand()) else {
-                return Err(Error::type_(format!(
-                    "`{}` needs numbers, got {} and {}",
-                    op.name(),
-                    x.describe(),
-                    y.describe()
-                )));
-            };
-            return elementwise::binary(op, &a, &b).map(Value::from_operand);
-        }
-        let (xv, xn) = unwrap_level(x, lvl);
-        let (yv, yn) = unwrap_level(y, lvl);
-        let r = self.op_binary(op, &xv, &yv)?;
-        if op.is_comparison()
-            || matches!(op, BinaryOp::BitAnd | BinaryOp::BitOr)
-            || float_dtype(&r).is_none()
-        {
-            return Ok(r);
-        }
-        let parents = operand_parents(&[xn, yn]);
-        Ok(self.record(
-            lvl,
-            Op::Binary(op),
-            vec![Some(xv), Some(yv)],
-            Some(r.clone()),
-            parents,
-            r,
-            Span::default(),
-        ))
-    }
-
-    pub fn op_unary(&mut self, op: UnaryOp, x: &Value) -> Result<Value> {
-        let lvl = level_of(x);
-        if lvl == 0 {
-            if let Some(r) = self.try_gpu_unary(op, x)? {
-                return Ok(r);
-            }
-            let Some(a) = x.as_operand() else {
-                return Err(Error::type_(format!(
-                    "`{}` needs a number, got {}",
-                    op.name(),
-                    x.describe()
-                )));
-            };
-            return elementwise::unary(op, &a).map(Value::from_operand);
-        }
-        let (xv, xn) = unwrap_level(x, lvl);
-        let r = self.op_unary(op, &xv)?;
-        if float_dtype(&r).is_none() {
-            return Ok(r);
-        }
-        let parents = operand_parents(&[xn]);
-        Ok(self.record(
-            lvl,
-            Op::Unary(op),
-            vec![Some(xv)],
-            Some(r.clone()),
-            parents,
-            r,
-            Span::default(),
-        ))
-    }
-
-    pub fn op_matmul(&mut self, x: &Value, y: &Value) -> Result<Value> {
-        let lvl = level_of(x).max(level_of(y));
-        if lvl == 0 {
-            if let Some(r) = self.try_gpu_matmul(x, y)? {
-                return Ok(r);
-            }
-            let a = value_to_array(x).ok_or_else(|| {
-                Error::type_(format!("@ needs arrays, got {}", x.describe()))
-                    .label_arg(0, x.describe())
-            })?;
-            let b = value_to_array(y).ok_or_else(|| {
-                Error::type_(format!("@ needs arrays, got {}", y.describe()))
-                    .label_arg(1, y.describe())
-            })?;
-            return crate::array::linalg::matmul(&a, &b).map(Value::from_array);
-        }
-        let (xv, xn) = unwrap_level(x, lvl);
-        let (yv, yn) = unwrap_level(y, lvl);
-        let r = self.op_matmul(&xv, &yv)?;
-        if float_dtype(&r).is_none() {
-            return Ok(r);
-        }
-        let parents = operand_parents(&[xn, yn]);
-        Ok(self.record(
-            lvl,
-            Op::MatMul,
-            vec![Some(xv), Some(yv)],
-            None,
-            parents,
-            r,
-            Span::default(),
-        ))
-    }
-
-    /// `a[idx]` on a possibly traced array.
-    pub fn op_index(&mut self, a: &Value, items: &Rc<Vec<IndexItem>>) -> Result<Value> {
-        let lvl = level_of(a);
-        if lvl == 0 {
-            if let Some(r) = self.try_gpu_index(a, items)? {
-                return Ok(r);
-            }
-            let arr = value_to_array(a)
-                .ok_or_else(|| Error::type_(format!("{} cannot be indexed", a.describe())))?;
-            let r = crate::array::index::get(&arr, items).map(Value::from_array)?;
-            return self.place(r);
-        }
-        let (av, an) = unwrap_level(a, lvl);
-        let r = self.op_index(&av, items)?;
-        if float_dtype(&r).is_none() {
-            return Ok(r);
-        }
-        let parents = operand_parents(&[an]);
-        Ok(self.record(
-            lvl,
-            Op::Index(items.clone()),
-            vec![Some(av)],
-            None,
-            parents,
-            r,
-            Span::default(),
-        ))
-    }
-
-    /// `a[idx] = v` as a value: a new `a` (in place when unshared and untraced).
-    pub fn op_setindex(
-        &mut self,
-        a: Value,
-        items: &Rc<Vec<IndexItem>>,
-        v: &Value,
-    ) -> Result<Value> {
-        let lvl = level_of(&a).max(level_of(v));
-        if lvl == 0 {
-            let on_gpu = matches!(a, Value::Gpu(_));
-            let mut arr = match a {
-                Value::Array(x) => x,
-                Value::Gpu(_) => {
-                    self.gpu_note("assignment into an array");
-                    value_to_array(&a)
-                        .ok_or_else(|| crate::gpu::gpu_error("reading an array back failed"))?
-                }
-                other => value_to_array(&other).ok_or_else(|| {
-                    Error::type_(format!(
-                        "{} does not support item assignment",
-                        other.describe()
-                    ))
-                })?,
-            };
-            let val = value_to_array(v).ok_or_else(|| {
-                Error::type_(format!("cannot store {} in an array", v.describe()))
-            })?;
-            crate::array::index::set(&mut arr, items, &val)?;
-            if on_gpu || self.on_gpu() {
-                return self.place_always(Value::from_array(arr));
-            }
-            return Ok(Value::from_array(arr));
-        }
-        let (av, an) = unwrap_level(&a, lvl);
-        let (vv, vn) = unwrap_level(v, lvl);
-        drop(a);
-        let r = self.op_setindex(av.clone(), items, &vv)?;
-        if float_dtype(&r).is_none() {
-            return Ok(r);
-        }
-        let parents = operand_parents(&[an, vn]);
-        Ok(self.record(
-            lvl,
-            Op::SetIndex(items.clone()),
-            vec![Some(av), Some(vv)],
-            None,
-            parents,
-            r,
-            Span::default(),
-        ))
-    }
-
-    /// Call a builtin with bound arguments, recording it when an argument is traced.
-    pub fn call_builtin_args(&mut self, b: &'static Builtin, args: Args) -> Result<Value> {
-        let lvl = args
-            .vals
-            .iter()
-            .flatten()
-            .chain(args.rest.iter())
-            .map(level_of)
-            .max()
-            .unwrap_or(0);
-        if lvl == 0 {
-            if crate::gpu::ops::builtin_needs_gpu(self, b, &args) {
-                return self.call_builtin_gpu(b, args);
-            }
-            return (b.f)(self, args);
-        }
-        if super::no_gradient(b.name) {
-            let mut args = args;
-            for v in args.vals.iter_mut().flatten() {
-                *v = strip(v);
-            }
-            for v in args.rest.iter_mut() {
-                *v = strip(v);
-            }
-            return (b.f)(self, args);
-        }
-        if !super::backward::has_rule(b.name) {
-            return Err(Error::new(ErrorKind::Type, format!("{}() cannot be differentiated yet", b.name))
-                .with_help("grad() follows arithmetic, @, indexing, reductions, shape functions, where/maximum/minimum/clip and the maths functions; compute this part outside the differentiated function"));
-        }
-        let mut parents = Vec::new();
-        let mut args2 = args.clone();
-        for (i, v) in args2.vals.iter_mut().enumerate() {
-            if let Some(x) = v {
-                *x = unwrap_arg(x, lvl, i, &mut parents);
-            }
-        }
-        for v in args2.rest.iter_mut() {
-            *v = strip(v);
-        }
-        let mut inputs = args2.vals.clone();
-        inputs.extend(args2.rest.iter().cloned().map(Some));
-        let r = self.call_builtin_args(b, args2)?;
-        if float_dtype(&r).is_none() || parents.is_empty() {
-            return Ok(r);
-        }
-        let span = args.call;
-        Ok(self.record(
-            lvl,
-            Op::Builtin(b),
-            inputs,
-            Some(r.clone()),
-            parents,
-            r,
-            span,
-        ))
-    }
-
     // ------------------------------------------------------- grad values
 
     pub fn call_grad(
@@ -363,7 +64,7 @@ impl Interp {
             pos[k] = self.make_leaves(&pos[k], lvl, &mut Vec::new(), &mut l, arg_span, g.name)?;
             leaves.push(l);
         }
-        let out = self.call_value(&g.f, pos.to_vec(), pos_spans.to_vec(), kw, span, span)?;
+        let out = (self.hooks.call)(self, &g.f, pos.to_vec(), pos_spans.to_vec(), kw, span, span)?;
         let (outv, onode) = unwrap_level(&out, lvl);
         let def_span = match &g.f {
             Value::Func(Func::User(c)) => Some(c.def.head),
@@ -464,11 +165,11 @@ impl Interp {
                     s.extend(&xshape);
                     return Ok(Value::from_array(Array::zeros(&s, dt)?));
                 }
-                let stacked = self.call_named("stack", vec![Value::tuple(rows)], vec![], span)?;
+                let stacked = self.call_prim(Prim::Stack, vec![Value::tuple(rows)], vec![], span)?;
                 let mut s = oshape.clone();
                 s.extend(&xshape);
                 let shape_v = Value::tuple(s.iter().map(|&d| Value::int(d as i64)).collect());
-                self.call_named("reshape", vec![stacked, shape_v], vec![], span)
+                self.call_prim(Prim::Reshape, vec![stacked, shape_v], vec![], span)
             }
         }
     }
@@ -623,7 +324,7 @@ impl Interp {
         let mut grads: Vec<Option<Value>> = vec![None; out as usize + 1];
         grads[out as usize] = Some(seed);
         for id in (0..=out as usize).rev() {
-            crate::eval::check_interrupted()?;
+            crate::interrupt::check_interrupted()?;
             let Some(g) = grads[id].clone() else { continue };
             let (op, inputs, output, parents) = {
                 let Some(n) = self
@@ -663,104 +364,5 @@ impl Interp {
         }
         Ok(grads)
     }
-
-    /// Call a builtin by name with positional and keyword arguments (used by
-    /// the gradient rules, so it records when values are traced).
-    pub fn call_named(
-        &mut self,
-        name: &str,
-        pos: Vec<Value>,
-        kw: Vec<(&str, Value)>,
-        span: Span,
-    ) -> Result<Value> {
-        let Some(b) = crate::builtins::lookup(name) else {
-            return Err(Error::new(
-                ErrorKind::Name,
-                format!("internal: no builtin {name}"),
-            ));
-        };
-        let spans = vec![span; pos.len()];
-        let kw = kw
-            .into_iter()
-            .map(|(k, v)| (crate::syntax::sym::intern(k), v, span))
-            .collect();
-        let args = Args::bind(b, pos, spans, kw, span)?;
-        self.call_builtin_args(b, args)
-    }
 }
 
-/// Parent links for an op's positional operands (those traced at its level).
-fn operand_parents(nodes: &[Option<u32>]) -> Vec<(Slot, u32)> {
-    nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| n.map(|n| (Slot { arg: i, item: None }, n)))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::array::Array;
-    use crate::output::Capture;
-    use crate::value::Value;
-    use crate::Interp;
-    use std::rc::Rc;
-
-    fn ptr(v: &Value) -> *const f64 {
-        match crate::autodiff::strip(v) {
-            Value::Array(Array::F64(a)) => a.as_ptr(),
-            other => panic!("not an f64 array: {other:?}"),
-        }
-    }
-
-    /// The tape keeps the operands it read by sharing their buffers, never
-    /// by copying them.
-    #[test]
-    fn tape_shares_operand_buffers() {
-        let mut it = Interp::new(Box::new(Capture::default()));
-        it.tapes.push(super::Tape::default());
-        let w = Value::Array(Array::from_vec(&[64, 64], vec![0.5f64; 64 * 64]));
-        let x = Value::Array(Array::from_vec(&[64], vec![1.0f64; 64]));
-        let leaf = Value::Traced(Rc::new(super::Traced {
-            level: 1,
-            node: 0,
-            value: x.clone(),
-        }));
-        it.tapes[0].push(super::Node {
-            op: super::Op::Leaf,
-            inputs: vec![],
-            output: None,
-            parents: vec![],
-            span: Default::default(),
-        });
-        let y = it.op_matmul(&w, &leaf).unwrap();
-        let z = it
-            .op_binary(crate::array::elementwise::BinaryOp::Mul, &y, &w)
-            .unwrap();
-        let tape = &it.tapes[0];
-        assert_eq!(tape.nodes.len(), 3);
-        let mm = &tape.nodes[1];
-        assert_eq!(
-            ptr(mm.inputs[0].as_ref().unwrap()),
-            ptr(&w),
-            "matmul saved a copy of W"
-        );
-        assert_eq!(
-            ptr(mm.inputs[1].as_ref().unwrap()),
-            ptr(&x),
-            "matmul saved a copy of x"
-        );
-        let mul = &tape.nodes[2];
-        assert_eq!(
-            ptr(mul.inputs[1].as_ref().unwrap()),
-            ptr(&w),
-            "mul saved a copy of W"
-        );
-        assert_eq!(
-            ptr(mul.inputs[0].as_ref().unwrap()),
-            ptr(&y),
-            "mul saved a copy of its traced input"
-        );
-        drop(z);
-    }
-}

@@ -2,15 +2,18 @@
 //! operands, the one-note-per-operation CPU fallback, and placing results
 //! created inside `@device(gpu)` blocks on the device.
 
-use super::array::{contiguous_strides, GpuArray, Kind};
-use super::kernels::{self, Red, G};
-use super::Gpu;
+use crate::gpu::array::{contiguous_strides, GpuArray, Kind};
+use crate::gpu::kernels::{self, Red, G};
+use crate::gpu::Gpu;
 use crate::array::elementwise::{BinaryOp, UnaryOp};
 use crate::array::index::IndexItem;
 use crate::array::{broadcast_shapes, norm_axis, Array, DType, Scalar};
-use crate::builtins::{Args, Builtin};
+use super::props::{self, OnGpu};
+use super::Args;
+use crate::prim::{Prim, Prim as P};
+use crate::value::{has_gpu, to_cpu};
 use crate::diagnostics::{Error, ErrorKind, Result};
-use crate::eval::{Device, Interp};
+use super::{Device, Interp};
 use crate::value::Value;
 use std::rc::Rc;
 
@@ -23,35 +26,7 @@ enum In {
     Const(f32, bool),
 }
 
-/// Any GPU array inside `v` (tuples and dicts included)?
-pub fn has_gpu(v: &Value) -> bool {
-    match v {
-        Value::Gpu(_) => true,
-        Value::Traced(t) => has_gpu(&t.value),
-        Value::Tuple(t) => t.iter().any(has_gpu),
-        Value::Dict(d) => d.iter().any(|(_, x)| has_gpu(x)),
-        _ => false,
-    }
-}
 
-/// `v` with every GPU array downloaded (tuples and dicts included).
-pub fn to_cpu(v: &Value) -> Result<Value> {
-    Ok(match v {
-        Value::Gpu(a) => {
-            let g = super::get().ok_or_else(|| super::gpu_error("the GPU device is gone"))?;
-            Value::from_array(a.download(g)?)
-        }
-        Value::Tuple(t) if t.iter().any(has_gpu) => {
-            Value::tuple(t.iter().map(to_cpu).collect::<Result<Vec<_>>>()?)
-        }
-        Value::Dict(d) if d.iter().any(|(_, x)| has_gpu(x)) => Value::Dict(Rc::new(
-            d.iter()
-                .map(|(k, x)| Ok((k.clone(), to_cpu(x)?)))
-                .collect::<Result<Vec<_>>>()?,
-        )),
-        other => other.clone(),
-    })
-}
 
 /// Upload a CPU array when the GPU can hold it exactly: floats (as
 /// float32), bools, and int64 within ±2^24 (as float32). `None` otherwise.
@@ -98,7 +73,7 @@ impl Interp {
             _ => false,
         });
         if involved || (self.on_gpu() && arrays) {
-            super::get()
+            crate::gpu::get()
         } else {
             None
         }
@@ -122,7 +97,7 @@ impl Interp {
     /// Put a float or bool array on the device (when there is one).
     pub fn place_always(&mut self, v: Value) -> Result<Value> {
         match &v {
-            Value::Array(a) if a.dtype() != DType::I64 => match super::get() {
+            Value::Array(a) if a.dtype() != DType::I64 => match crate::gpu::get() {
                 Some(g) => Ok(Value::Gpu(GpuArray::upload(g, a)?)),
                 None => Ok(v),
             },
@@ -398,29 +373,29 @@ impl Interp {
     }
 
     /// Builtins with a GPU implementation; `Ok(None)` to take the CPU path.
-    pub(crate) fn gpu_builtin(&mut self, b: &'static Builtin, a: &Args) -> Result<Option<Value>> {
+    pub(crate) fn gpu_builtin(&mut self, b: Prim, a: &Args) -> Result<Option<Value>> {
         let vals: Vec<&Value> = a.vals.iter().flatten().chain(a.rest.iter()).collect();
         let x = a.vals.first().and_then(|v| v.as_ref());
+        let class = props::on_gpu(b);
         // Metadata and moves never need a kernel.
-        match b.name {
-            "device" => {
-                return Ok(x.map(|v| {
-                    Value::str(if matches!(v, Value::Gpu(_)) {
-                        "gpu"
-                    } else {
-                        "cpu"
-                    })
-                }))
-            }
-            "to" => return self.gpu_to(a).map(Some),
-            "shape" | "ndim" | "size" | "len" | "dtype" => {
+        match class {
+            OnGpu::Meta => {
+                if b == P::Device {
+                    return Ok(x.map(|v| {
+                        Value::str(if matches!(v, Value::Gpu(_)) {
+                            "gpu"
+                        } else {
+                            "cpu"
+                        })
+                    }));
+                }
                 if let Some(Value::Gpu(g)) = x {
-                    return Ok(Some(match b.name {
-                        "shape" => crate::eval::shape_tuple(&g.shape),
-                        "ndim" => Value::int(g.ndim() as i64),
-                        "size" => Value::int(g.len() as i64),
-                        "dtype" => Value::DType(g.dtype()),
-                        _ => match g.shape.first() {
+                    return Ok(Some(match b {
+                        P::Shape => crate::value::shape_tuple(&g.shape),
+                        P::Ndim => Value::int(g.ndim() as i64),
+                        P::Size => Value::int(g.len() as i64),
+                        P::Dtype => Value::DType(g.dtype()),
+                        _len => match g.shape.first() {
                             Some(n) => Value::int(*n as i64),
                             None => return Ok(None),
                         },
@@ -428,22 +403,15 @@ impl Interp {
                 }
                 return Ok(None);
             }
-            _ => {}
+            OnGpu::Move => return self.gpu_to(a).map(Some),
+            OnGpu::Cpu | OnGpu::ReadsBack => return Ok(None),
+            OnGpu::Unary(_) | OnGpu::Binary(_) | OnGpu::Kernel => {}
         }
         let Some(g) = self.gpu_for(&vals) else {
             return Ok(None);
         };
-        // Every named elementwise op but `round` (no WGSL kernel), plus
-        // NumPy's long names for two of them.
-        let unary = |n: &str| -> Option<UnaryOp> {
-            match n {
-                "absolute" => Some(UnaryOp::Abs),
-                "negative" => Some(UnaryOp::Neg),
-                _ => UnaryOp::from_builtin(n).filter(|op| *op != UnaryOp::Round),
-            }
-        };
         let n_given = a.vals.iter().filter(|v| v.is_some()).count();
-        if let Some(op) = unary(b.name) {
+        if let OnGpu::Unary(op) = class {
             if n_given == 1 && a.rest.is_empty() {
                 if let Some(x) = x {
                     return self.gpu_unary(op, x);
@@ -451,20 +419,15 @@ impl Interp {
             }
             return Ok(None);
         }
-        let binary = match b.name {
-            "maximum" => Some(BinaryOp::Maximum),
-            "minimum" => Some(BinaryOp::Minimum),
-            "arctan2" => Some(BinaryOp::Arctan2),
-            _ => None,
-        };
-        if let Some(op) = binary {
+        if let OnGpu::Binary(op) = class {
             if let (Some(Some(x)), Some(Some(y))) = (a.vals.first(), a.vals.get(1)) {
                 return self.gpu_binary(op, x, y);
             }
             return Ok(None);
         }
-        match b.name {
-            "where" => {
+        // The kernels of their own (`OnGpu::Kernel`).
+        match b {
+            P::Where => {
                 if let (Some(Some(c)), Some(Some(x)), Some(Some(y))) =
                     (a.vals.first(), a.vals.get(1), a.vals.get(2))
                 {
@@ -476,7 +439,7 @@ impl Interp {
                 }
                 Ok(None)
             }
-            "clip" => {
+            P::Clip => {
                 let (Some(Some(x)), Some(lo), Some(hi)) =
                     (a.vals.first(), a.vals.get(1), a.vals.get(2))
                 else {
@@ -493,14 +456,15 @@ impl Interp {
                 }
                 self.gpu_program(&vals, &prog, "clip")
             }
-            "sum" | "mean" | "prod" | "max" | "min" | "any" | "all" | "argmax" | "argmin" => {
-                self.gpu_reduce(g, b.name, a)
+            P::Sum | P::Mean | P::Prod | P::Max | P::Min | P::Any | P::All | P::Argmax | P::Argmin => {
+                self.gpu_reduce(g, b, a)
             }
-            "matmul" => match (a.vals.first(), a.vals.get(1)) {
+            P::Matmul => match (a.vals.first(), a.vals.get(1)) {
                 (Some(Some(x)), Some(Some(y))) => self.gpu_matmul(x, y),
-                _ => Ok(None),
+                // Every other primitive is classified as something else above.
+            _other => Ok(None),
             },
-            "transpose" => {
+            P::Transpose => {
                 let Some(Value::Gpu(x)) = x else {
                     return Ok(None);
                 };
@@ -533,11 +497,11 @@ impl Interp {
                 let perm: Vec<usize> = (0..x.ndim()).rev().collect();
                 Ok(Some(Value::Gpu(x.permuted(&perm))))
             }
-            "reshape" | "flatten" | "ravel" => {
+            P::Reshape | P::Flatten => {
                 let Some(Value::Gpu(x)) = x else {
                     return Ok(None);
                 };
-                let shape = if b.name == "reshape" {
+                let shape = if b == P::Reshape {
                     let Ok(s) = a.shape_from_rest() else {
                         return Ok(None);
                     };
@@ -555,7 +519,7 @@ impl Interp {
                 };
                 Ok(x.reshaped_view(&shape).map(Value::Gpu))
             }
-            "broadcast_to" => {
+            P::BroadcastTo => {
                 let Some(Value::Gpu(x)) = x else {
                     return Ok(None);
                 };
@@ -569,7 +533,7 @@ impl Interp {
                 }
                 Ok(Some(Value::Gpu(x.broadcast_view(&shape))))
             }
-            "expand_dims" => {
+            P::ExpandDims => {
                 let Some(Value::Gpu(x)) = x else {
                     return Ok(None);
                 };
@@ -582,11 +546,12 @@ impl Interp {
                 v.strides.insert(d, 0);
                 Ok(Some(Value::Gpu(v)))
             }
-            "copy" => match x {
+            P::Copy => match x {
                 Some(Value::Gpu(x)) => Ok(Some(Value::Gpu(kernels::contiguous(g, x)?))),
-                _ => Ok(None),
+                // Every other primitive is classified as something else above.
+            _other => Ok(None),
             },
-            "astype" => match (x, a.vals.get(1)) {
+            P::Astype => match (x, a.vals.get(1)) {
                 (Some(Value::Gpu(x)), Some(Some(Value::DType(DType::F32 | DType::F64)))) => {
                     if x.kind == Kind::F32 {
                         Ok(Some(Value::Gpu(x.clone())))
@@ -598,14 +563,16 @@ impl Interp {
                         )
                     }
                 }
-                _ => Ok(None),
+                // Every other primitive is classified as something else above.
+            _other => Ok(None),
             },
-            "concatenate" => self.gpu_concatenate(g, a),
-            _ => Ok(None),
+            P::Concatenate => self.gpu_concatenate(g, a),
+            // Every other primitive is classified as something else above.
+            _other => Ok(None),
         }
     }
 
-    fn gpu_reduce(&mut self, g: &Gpu, name: &str, a: &Args) -> Result<Option<Value>> {
+    fn gpu_reduce(&mut self, g: &Gpu, name: Prim, a: &Args) -> Result<Option<Value>> {
         let Some(Some(v)) = a.vals.first() else {
             return Ok(None);
         };
@@ -614,7 +581,7 @@ impl Interp {
             Value::Array(arr) if arr.dtype() != DType::I64 => GpuArray::upload(g, arr)?,
             _ => return Ok(None),
         };
-        let (axes, keepdims) = if matches!(name, "argmax" | "argmin") {
+        let (axes, keepdims) = if matches!(name, P::Argmax | P::Argmin) {
             (a.axis(1)?.map(|v| vec![v]), a.bool_or(2, false)?)
         } else {
             if a.vals.len() > 3 && a.vals[3..].iter().any(|v| v.is_some()) {
@@ -640,17 +607,17 @@ impl Interp {
         ax.sort_unstable();
         let r: usize = ax.iter().map(|&d| x.shape[d]).product();
         let op = match name {
-            "sum" => Red::Sum,
-            "mean" => Red::Mean,
-            "prod" => Red::Prod,
-            "max" => Red::Max,
-            "min" => Red::Min,
-            "any" => Red::Any,
-            "all" => Red::All,
-            "argmax" => Red::ArgMax,
-            _ => Red::ArgMin,
-        };
-        if r == 0 && !matches!(op, Red::Sum | Red::Prod | Red::Any | Red::All) {
+            P::Sum => Red::Sum,
+            P::Mean => Red::Mean,
+            P::Prod => Red::Prod,
+            P::Max => Red::Max,
+            P::Min => Red::Min,
+            P::Any => Red::Any,
+            P::All => Red::All,
+            P::Argmax => Red::ArgMax,
+            P::Argmin => Red::ArgMin,
+            _ => return Ok(None),
+        };        if r == 0 && !matches!(op, Red::Sum | Red::Prod | Red::Any | Red::All) {
             return Ok(None); // NumPy's empty-reduction error or warning, on the CPU
         }
         if matches!(op, Red::ArgMax | Red::ArgMin) && axes.is_none() && x.ndim() > 1 {
@@ -767,7 +734,7 @@ impl Interp {
                 if !self.gpu_available(None)? {
                     return Ok(v);
                 }
-                let Some(g) = super::get() else { return Ok(v) };
+                let Some(g) = crate::gpu::get() else { return Ok(v) };
                 self.to_gpu(g, &v)
             }
             _ => Err(Error::value(format!("unknown device \"{d}\""))
@@ -803,7 +770,7 @@ impl Interp {
     /// Is a GPU there? Without one: the one warning (and CPU from then on),
     /// or an error under `ARR_DEVICE=require-gpu`.
     pub fn gpu_available(&mut self, span: Option<crate::diagnostics::Span>) -> Result<bool> {
-        if super::get().is_some() {
+        if crate::gpu::get().is_some() {
             return Ok(true);
         }
         if std::env::var("ARR_DEVICE")
@@ -823,15 +790,6 @@ impl Interp {
         self.warn_once("warning: no GPU adapter found; @device(gpu) blocks run on the CPU");
         Ok(false)
     }
-}
-
-/// Builtins whose work on GPU values is reading them back (printing,
-/// saving, conversions): they download without a "no GPU kernel" note.
-fn reads_back(b: &Builtin) -> bool {
-    !matches!(
-        b.category,
-        "elementwise" | "linalg" | "reduce" | "shape" | "sort" | "autodiff"
-    )
 }
 
 impl Interp {
@@ -891,8 +849,8 @@ impl Interp {
         if g {
             let (a, b) = (to_cpu(x)?, to_cpu(y)?);
             let (Some(a), Some(b)) = (
-                crate::eval::value_to_array(&a),
-                crate::eval::value_to_array(&b),
+                crate::value::value_to_array(&a),
+                crate::value::value_to_array(&b),
             ) else {
                 return Ok(None);
             };
@@ -913,8 +871,8 @@ impl Interp {
             return Ok(Some(v));
         }
         let c = to_cpu(a)?;
-        let arr = crate::eval::value_to_array(&c)
-            .ok_or_else(|| super::gpu_error("reading an array back failed"))?;
+        let arr = crate::value::value_to_array(&c)
+            .ok_or_else(|| crate::gpu::gpu_error("reading an array back failed"))?;
         let r = crate::array::index::get(&arr, items).map(Value::from_array)?;
         self.place(r).map(Some)
     }
@@ -922,7 +880,7 @@ impl Interp {
     /// A builtin call that may involve the GPU (see `gpu_builtin`); when no
     /// kernel applies, GPU arguments are read back (with a note for compute
     /// builtins) and a float result made in a GPU block goes back up.
-    pub(crate) fn call_builtin_gpu(&mut self, b: &'static Builtin, args: Args) -> Result<Value> {
+    pub(crate) fn call_builtin_gpu(&mut self, b: Prim, args: Args) -> Result<Value> {
         if let Some(v) = self.gpu_builtin(b, &args)? {
             return Ok(v);
         }
@@ -935,8 +893,8 @@ impl Interp {
             .any(has_gpu)
             || args.kwrest.iter().any(|(_, v, _)| has_gpu(v));
         if any_gpu {
-            if !reads_back(b) {
-                self.gpu_note(&format!("{}()", b.name));
+            if props::on_gpu(b) != OnGpu::ReadsBack {
+                self.gpu_note(&format!("{}()", b.name()));
             }
             for v in args.vals.iter_mut().flatten() {
                 *v = to_cpu(v)?;
@@ -948,8 +906,9 @@ impl Interp {
                 *v = to_cpu(v)?;
             }
         }
-        let r = (b.f)(self, args)?;
-        if matches!(b.name, "to" | "device") || reads_back(b) && any_gpu {
+        let r = (self.hooks.imp)(b)(self, args)?;
+        let class = props::on_gpu(b);
+        if matches!(b, P::To | P::Device) || class == OnGpu::ReadsBack && any_gpu {
             return Ok(r);
         }
         self.place(r)
@@ -957,9 +916,10 @@ impl Interp {
 }
 
 /// Does a builtin call need the GPU-aware path?
-pub fn builtin_needs_gpu(it: &Interp, b: &Builtin, args: &Args) -> bool {
+pub fn builtin_needs_gpu(it: &Interp, b: Prim, args: &Args) -> bool {
     it.on_gpu()
-        || matches!(b.name, "to" | "device")
+        || matches!(props::on_gpu(b), OnGpu::Move)
+        || b == P::Device
         || args
             .vals
             .iter()
@@ -967,4 +927,27 @@ pub fn builtin_needs_gpu(it: &Interp, b: &Builtin, args: &Args) -> bool {
             .chain(args.rest.iter())
             .any(has_gpu)
         || args.kwrest.iter().any(|(_, v, _)| has_gpu(v))
+}
+
+impl Interp {
+    /// A fused elementwise program as one generated GPU kernel; `None`
+    /// (ordinary path) when a GPU error or an unsupported case comes up.
+    pub(crate) fn gpu_fused_plan(
+        &mut self,
+        steps: &[crate::array::fused::Step],
+        leaves: &[Value],
+    ) -> Option<Value> {
+        use crate::array::fused::Step;
+        let prog: Vec<G> = steps
+            .iter()
+            .map(|s| match *s {
+                Step::Input(k) => Some(G::Input(k)),
+                Step::Unary(op) => Some(G::Unary(op)),
+                Step::Binary(op) => Some(G::Binary(op)),
+                Step::Const(_) => None,
+            })
+            .collect::<Option<Vec<G>>>()?;
+        let refs: Vec<&Value> = leaves.iter().collect();
+        self.gpu_fused(&refs, &prog).ok().flatten()
+    }
 }
