@@ -195,12 +195,12 @@ pub fn device(_: &mut Interp, a: Args) -> Result<Value> {
     Ok(Value::str("cpu"))
 }
 pub fn gpu_adapter(_: &mut Interp, _: Args) -> Result<Value> {
-    Ok(match crate::gpu::adapter_name() {
+    Ok(match crate::ops::device_adapter() {
         Some(n) => Value::str(&n),
         None => Value::None,
     })
 }
-/// `to` without a GPU runtime in play (`gpu::ops` handles the rest).
+/// `to` without a GPU runtime in play (`ops::gpu` handles the rest).
 pub fn to(it: &mut Interp, a: Args) -> Result<Value> {
     let v = a.value(0)?.clone();
     let d = a.string(1)?;
@@ -226,7 +226,7 @@ pub fn keys(_: &mut Interp, a: Args) -> Result<Value> {
 pub fn time(it: &mut Interp, a: Args) -> Result<Value> {
     // GPU kernels run asynchronously: finish them so time() differences
     // include the GPU work started before the call.
-    crate::gpu::sync_if_open().map_err(|e| e.at(a.call))?;
+    crate::ops::sync_devices().map_err(|e| e.at(a.call))?;
     Ok(Value::float(it.start.elapsed().as_secs_f64()))
 }
 pub fn str_(_: &mut Interp, a: Args) -> Result<Value> {

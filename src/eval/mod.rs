@@ -165,14 +165,6 @@ impl Interp {
         crate::diagnostics::render(e, &self.sources, color)
     }
 
-    /// Warn once per distinct message.
-    pub fn warn_once(&mut self, msg: &str) {
-        if !self.warned.iter().any(|w| w == msg) {
-            self.warned.push(msg.to_string());
-            self.out.warn(msg);
-        }
-    }
-
     // ---------------------------------------------------------- variables
 
     pub(crate) fn set_global(&mut self, s: Sym, v: Value) {

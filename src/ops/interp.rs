@@ -84,6 +84,14 @@ impl Interp {
         self.state.get::<T>()
     }
 
+    /// Warn once per distinct message.
+    pub fn warn_once(&mut self, msg: &str) {
+        if !self.warned.iter().any(|w| w == msg) {
+            self.warned.push(msg.to_string());
+            self.out.warn(msg);
+        }
+    }
+
     /// An interpreter with no globals (`builtins::Interp::new` fills them).
     pub fn bare(out: Box<dyn Output>, hooks: Hooks) -> Interp {
         Interp {

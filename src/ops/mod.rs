@@ -211,6 +211,17 @@ impl Interp {
     }
 }
 
+/// The name of the GPU adapter `@device(gpu)` runs on (opening the GPU),
+/// or `None` when there is none.
+pub fn device_adapter() -> Option<String> {
+    crate::gpu::adapter_name()
+}
+
+/// Wait for queued device work (so `time()` differences include it).
+pub fn sync_devices() -> Result<()> {
+    crate::gpu::sync_if_open()
+}
+
 /// Reading a device array back failed.
 pub fn readback_error() -> Error {
     crate::gpu::gpu_error("reading an array back failed")
