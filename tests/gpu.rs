@@ -216,6 +216,24 @@ fn strided_views_and_copies() {
 }
 
 #[test]
+fn slices_with_extreme_bounds_and_steps_clip_as_on_the_cpu() {
+    // The GPU view uses the CPU's clipping (in i128): steps and bounds near
+    // the int64 limits neither overflow nor differ from the CPU.
+    if !have_gpu() {
+        return;
+    }
+    for body in [
+        "a[::9223372036854775807, 1:] + 0",
+        "a[::-9223372036854775807] + 0",
+        "a[-9223372036854775807:9223372036854775807:4611686018427387904] + 0",
+        "a[9223372036854775807::-2, :3] + 0",
+        "a[:, -9223372036854775807::-1] + 0",
+    ] {
+        check(SETUP, body, 1e-6, true);
+    }
+}
+
+#[test]
 fn reductions_over_any_axes() {
     if !have_gpu() {
         return;

@@ -655,7 +655,7 @@ pub fn choice(it: &mut Interp, a: Args) -> Result<Value> {
 /// A copy of `x` with axis 0 in random order (shared by permutation/shuffle).
 fn shuffle_rows(it: &mut Interp, a: &Args, x: &Array) -> Result<Array> {
     if x.ndim() == 0 {
-        let help = if a.name == "shuffle" {
+        let help = if a.prim == crate::prim::Prim::Shuffle {
             "shuffle needs an array with at least one axis; permutation(n) shuffles arange(n)"
         } else {
             "permutation(n) shuffles arange(n); an array needs at least one axis"

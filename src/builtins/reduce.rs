@@ -5,6 +5,7 @@ use crate::array::reduce::{self as r, ReduceOp};
 use crate::array::sort as s;
 use crate::diagnostics::{Error, Result};
 use crate::ops::Interp;
+use crate::prim::Prim;
 use crate::value::Value;
 
 fn red(a: &Args, op: ReduceOp) -> Result<Value> {
@@ -35,9 +36,9 @@ fn hint_axis(a: &Args, e: Error) -> Error {
             .as_deref()
             .map(|h| !h.contains("maximum"))
             .unwrap_or(true)
-        && matches!(a.name, "max" | "min")
+        && matches!(a.prim, Prim::Max | Prim::Min)
     {
-        let f = if a.name == "max" {
+        let f = if a.prim == Prim::Max {
             "maximum"
         } else {
             "minimum"

@@ -105,6 +105,9 @@ pub fn params_of(p: Prim) -> &'static [ParamSpecLite] {
 /// Arguments bound to a builtin's parameters by position and keyword.
 #[derive(Clone)]
 pub struct Args {
+    /// The primitive being called.
+    pub prim: Prim,
+    /// Its name, for error messages.
     pub name: &'static str,
     /// One slot per parameter in signature order (`*rest` and `**named` slots are None).
     pub vals: Vec<Option<Value>>,
@@ -222,6 +225,7 @@ impl Args {
         let kwrest_start = spans.len();
         spans.extend(kwrest.iter().map(|(_, _, s)| *s));
         Ok(Args {
+            prim: b,
             name: b.name(),
             vals,
             spans,

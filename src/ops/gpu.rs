@@ -319,37 +319,16 @@ impl Interp {
                     if step == 0 {
                         return Ok(None);
                     }
-                    let (lo, hi) = if step > 0 { (0, n) } else { (-1, n - 1) };
-                    let fix = |v: Option<i64>, def: i64| -> i64 {
-                        match v {
-                            None => def,
-                            Some(v) => {
-                                let v = if v < 0 { v + n } else { v };
-                                v.clamp(lo, hi)
-                            }
-                        }
-                    };
-                    let (s, e) = if step > 0 {
-                        (fix(*start, 0), fix(*stop, n))
-                    } else {
-                        (fix(*start, n - 1), fix(*stop, -1))
-                    };
-                    let len = if step > 0 {
-                        if e > s {
-                            (e - s + step - 1) / step
-                        } else {
-                            0
-                        }
-                    } else if s > e {
-                        (s - e + (-step) - 1) / (-step)
-                    } else {
-                        0
-                    };
+                    // The CPU's clipping (in i128: no step overflows).
+                    let (s, len) =
+                        crate::array::index::slice_first_len(*start, *stop, step, n as usize);
                     if len > 0 {
                         offset += s as isize * a.strides[d];
                     }
                     shape.push(len as usize);
-                    strides.push(a.strides[d] * step as isize);
+                    // One element taken: its stride is never used (and a
+                    // huge step would overflow isize).
+                    strides.push(if len > 1 { a.strides[d] * step as isize } else { 0 });
                     d += 1;
                 }
                 IndexItem::Array(_) => return Ok(None),
