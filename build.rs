@@ -54,14 +54,19 @@ fn main() {
             let Some(rest) = line.trim_start().strip_prefix("b!(") else {
                 continue;
             };
-            let Some((name, rest)) = literal(rest) else { continue };
+            let Some((name, rest)) = literal(rest) else {
+                continue;
+            };
             let rest = rest.trim_start_matches([',', ' ']);
             let (sig, rest) = literal(rest).expect("a row's signature literal");
             let rest = rest.trim_start_matches([',', ' ']);
             let (cat, rest) = literal(rest).expect("a row's category literal");
             let rest = rest.trim_start_matches([',', ' ']);
             let method = rest.starts_with("true");
-            assert!(method || rest.starts_with("false"), "row {name}: method flag");
+            assert!(
+                method || rest.starts_with("false"),
+                "row {name}: method flag"
+            );
             let v = variant(&name);
             assert!(
                 !rows.iter().any(|r| r.0 == v),
@@ -78,7 +83,12 @@ fn main() {
         writeln!(s, "    {},", r.0).unwrap();
     }
     s.push_str("}\n\nimpl Prim {\n");
-    writeln!(s, "    /// Every primitive, in table order.\n    pub const ALL: [Prim; {}] = [", rows.len()).unwrap();
+    writeln!(
+        s,
+        "    /// Every primitive, in table order.\n    pub const ALL: [Prim; {}] = [",
+        rows.len()
+    )
+    .unwrap();
     for r in &rows {
         writeln!(s, "        Prim::{},", r.0).unwrap();
     }

@@ -3,6 +3,7 @@
 pub mod alloc;
 pub mod array;
 pub mod autodiff;
+pub mod backend;
 pub mod builtins;
 pub mod data;
 pub mod diagnostics;
@@ -13,8 +14,8 @@ pub mod interrupt;
 pub mod kernel;
 pub mod ops;
 pub mod output;
-pub mod prim;
 pub mod plot;
+pub mod prim;
 pub mod repl;
 pub mod state;
 pub mod stdlib;

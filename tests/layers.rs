@@ -9,9 +9,16 @@ use std::path::{Path, PathBuf};
 
 /// The layers, from the bottom. A new module must be placed here.
 const LAYERS: &[&[&str]] = &[
-    &["diagnostics", "interrupt", "state", "syntax", "alloc", "stdlib"],
+    &[
+        "diagnostics",
+        "interrupt",
+        "state",
+        "syntax",
+        "alloc",
+        "stdlib",
+    ],
     &["array", "data"],
-    &["gpu"],
+    &["gpu", "backend"],
     &["value", "prim", "plot", "output"],
     &["ops"],
     &["autodiff"],
@@ -148,7 +155,10 @@ fn no_module_imports_a_layer_above_it() {
     for (from, to, file, line) in references() {
         let (Some(lf), Some(lt)) = (layer_of(&from), layer_of(&to)) else {
             if layer_of(&from).is_some() && layer_of(&to).is_none() {
-                bad.push(format!("{}:{line}: `crate::{to}` is not a known module", file.display()));
+                bad.push(format!(
+                    "{}:{line}: `crate::{to}` is not a known module",
+                    file.display()
+                ));
             }
             continue;
         };
@@ -159,7 +169,11 @@ fn no_module_imports_a_layer_above_it() {
             ));
         }
     }
-    assert!(bad.is_empty(), "imports that run back up:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "imports that run back up:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -236,7 +250,11 @@ fn the_evaluator_and_the_builtins_do_not_name_devices_or_tapes() {
             for (n, line) in code_lines(&text) {
                 // Strings are what users read ("gpu" as a device name).
                 let unescaped = line.replace("\\\"", "");
-                let code: String = unescaped.split('"').step_by(2).collect::<Vec<_>>().join("\"\"");
+                let code: String = unescaped
+                    .split('"')
+                    .step_by(2)
+                    .collect::<Vec<_>>()
+                    .join("\"\"");
                 for w in FORBIDDEN {
                     if code.contains(w) {
                         bad.push(format!("{}:{n}: names `{w}`: {}", f.display(), line.trim()));
@@ -258,7 +276,9 @@ fn the_checks_see_real_references() {
     // dispatch layer and the builtins using the evaluator.
     let refs = references();
     assert!(refs.iter().any(|(f, t, _, _)| f == "eval" && t == "ops"));
-    assert!(refs.iter().any(|(f, t, _, _)| f == "builtins" && t == "ops"));
+    assert!(refs
+        .iter()
+        .any(|(f, t, _, _)| f == "builtins" && t == "ops"));
     assert!(refs.iter().any(|(f, t, _, _)| f == "ops" && t == "gpu"));
     assert_eq!(
         named_modules("use crate::{map_array, with_array}; crate::eval::x"),

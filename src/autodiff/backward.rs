@@ -3,24 +3,22 @@
 //! `g` is the cotangent of the op's output; each rule returns the cotangent
 //! of every input slot in `need`.
 
-use crate::ops::tape::{Op, Slot};
-use crate::value::{float_dtype, level_of, strip};
 use crate::array::elementwise::{BinaryOp as B, UnaryOp as U};
 use crate::array::index::IndexItem;
 use crate::array::{norm_axis, Array, DType, Scalar};
 use crate::diagnostics::{Error, Result, Span};
 use crate::ops::props::{self, Fusion};
+use crate::ops::tape::{Op, Slot};
 use crate::ops::Interp;
 use crate::prim::{Prim, Prim as P};
 use crate::value::Value;
+use crate::value::{float_dtype, level_of, strip};
 use std::rc::Rc;
-
 
 /// Does the builtin called `name` have a gradient rule here (by
 /// `ops::props::derivative`)?
 pub fn has_rule(name: &str) -> bool {
-    Prim::from_name(name)
-        .is_some_and(|p| props::derivative(p) == props::Derivative::Rule)
+    Prim::from_name(name).is_some_and(|p| props::derivative(p) == props::Derivative::Rule)
 }
 
 const S0: Slot = Slot { arg: 0, item: None };
@@ -96,12 +94,14 @@ pub fn sum_to(it: &mut Interp, g: &Value, shape: &[usize]) -> Result<Value> {
             axes.push((lead + i) as i64);
         }
     }
-    let s = it.call_prim(Prim::Sum,
+    let s = it.call_prim(
+        Prim::Sum,
         vec![g.clone()],
         vec![("axis", ints(&axes)), ("keepdims", Value::bool(true))],
         Span::default(),
     )?;
-    it.call_prim(Prim::Reshape,
+    it.call_prim(
+        Prim::Reshape,
         vec![s, shape_val(shape)],
         vec![],
         Span::default(),
@@ -429,12 +429,20 @@ fn matmul_rule(
 ) -> Result<(Option<Value>, Option<Value>)> {
     let (sa, sb) = (shape_of(a), shape_of(b));
     let a2 = if sa.len() == 1 {
-        r.call(Prim::Reshape, vec![a.clone(), shape_val(&[1, sa[0]])], vec![])?
+        r.call(
+            Prim::Reshape,
+            vec![a.clone(), shape_val(&[1, sa[0]])],
+            vec![],
+        )?
     } else {
         a.clone()
     };
     let b2 = if sb.len() == 1 {
-        r.call(Prim::Reshape, vec![b.clone(), shape_val(&[sb[0], 1])], vec![])?
+        r.call(
+            Prim::Reshape,
+            vec![b.clone(), shape_val(&[sb[0], 1])],
+            vec![],
+        )?
     } else {
         b.clone()
     };
@@ -518,7 +526,8 @@ impl Interp {
         // composition: gather-transpose via a one-hot matmul would be costly;
         // instead record the scatter as indexing of a flattened view.
         let flat_sel = sel.reshape(&[sel.len()])?;
-        let gflat = self.call_prim(Prim::Reshape,
+        let gflat = self.call_prim(
+            Prim::Reshape,
             vec![g.clone(), Value::tuple(vec![Value::int(sel.len() as i64)])],
             vec![],
             Span::default(),
@@ -544,7 +553,8 @@ impl Interp {
             acc
         };
         let _ = sel_v;
-        self.call_prim(Prim::Reshape,
+        self.call_prim(
+            Prim::Reshape,
             vec![out, shape_val(&shape)],
             vec![],
             Span::default(),
@@ -609,7 +619,11 @@ fn builtin_rule(
             let c = strip(&a);
             let zero = num(0.0);
             if wants(S1) {
-                let t = r.call(Prim::Where, vec![c.clone(), g.clone(), zero.clone()], vec![])?;
+                let t = r.call(
+                    Prim::Where,
+                    vec![c.clone(), g.clone(), zero.clone()],
+                    vec![],
+                )?;
                 res.push((S1, r.sum_to(&t, &shape_of(&inp(1).unwrap_or(Value::None)))?));
             }
             if wants(S2) {
@@ -777,7 +791,8 @@ fn builtin_rule(
                 }
             };
             let gflat = if axis == usize::MAX {
-                r.call(Prim::Reshape,
+                r.call(
+                    Prim::Reshape,
                     vec![g.clone(), shape_val(&[gs.iter().product()])],
                     vec![],
                 )?
@@ -863,7 +878,8 @@ fn builtin_rule(
                 .and_then(|v| crate::value::as_scalar(&v))
                 .map(|s| s.as_i64())
                 .unwrap_or(0);
-            let e = r.call(Prim::Eye,
+            let e = r.call(
+                Prim::Eye,
                 vec![Value::int(n), Value::int(m), Value::int(k)],
                 vec![],
             )?;
@@ -922,10 +938,118 @@ fn builtin_rule(
             res.push((S0, r.mul(g, &t)?));
         }
         // Handled by the unary rule above.
-        P::Abs | P::Sqrt | P::Exp | P::Log | P::Log2 | P::Log10 | P::Log1p | P::Expm1 | P::Sin | P::Cos | P::Tan | P::Arcsin | P::Arccos | P::Arctan | P::Sinh | P::Cosh | P::Tanh => {}
+        P::Abs
+        | P::Sqrt
+        | P::Exp
+        | P::Log
+        | P::Log2
+        | P::Log10
+        | P::Log1p
+        | P::Expm1
+        | P::Sin
+        | P::Cos
+        | P::Tan
+        | P::Arcsin
+        | P::Arccos
+        | P::Arctan
+        | P::Sinh
+        | P::Cosh
+        | P::Tanh => {}
         // `props::derivative` says these have no rule, so they are never
         // recorded on a tape.
-        P::Grad | P::ValueAndGrad | P::Jacobian | P::Hessian | P::Load | P::Save | P::Loadtxt | P::Savetxt | P::Pinv | P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr | P::Cholesky | P::MatrixRank | P::Plot | P::Scatter | P::Hist | P::Bar | P::Imshow | P::Title | P::Xlabel | P::Ylabel | P::Legend | P::Xlim | P::Ylim | P::Grid | P::Figure | P::Subplot | P::Savefig | P::Show | P::Seed | P::Rand | P::Randn | P::Randint | P::Uniform | P::Normal | P::Choice | P::Permutation | P::Shuffle | P::Zeros | P::Ones | P::Full | P::Eye | P::Arange | P::Linspace | P::ZerosLike | P::OnesLike | P::FullLike | P::Range | P::Split | P::Tile | P::Repeat | P::Floor | P::Ceil | P::Trunc | P::Round | P::Sign | P::Isnan | P::Isinf | P::Isfinite | P::Isclose | P::Allclose | P::Argmin | P::Argmax | P::Any | P::All | P::Median | P::Quantile | P::Cumprod | P::Diff | P::Sort | P::Argsort | P::Unique | P::Searchsorted | P::Inner | P::Print | P::Len | P::Shape | P::Ndim | P::Size | P::Dtype | P::Assert | P::Help | P::Type | P::Device | P::GpuAdapter | P::Keys | P::Time | P::Str | P::Repr | P::Int => {
+        P::Grad
+        | P::ValueAndGrad
+        | P::Jacobian
+        | P::Hessian
+        | P::Load
+        | P::Save
+        | P::Loadtxt
+        | P::Savetxt
+        | P::Pinv
+        | P::Lstsq
+        | P::Eig
+        | P::Eigh
+        | P::Svd
+        | P::Qr
+        | P::Cholesky
+        | P::MatrixRank
+        | P::Plot
+        | P::Scatter
+        | P::Hist
+        | P::Bar
+        | P::Imshow
+        | P::Title
+        | P::Xlabel
+        | P::Ylabel
+        | P::Legend
+        | P::Xlim
+        | P::Ylim
+        | P::Grid
+        | P::Figure
+        | P::Subplot
+        | P::Savefig
+        | P::Show
+        | P::Seed
+        | P::Rand
+        | P::Randn
+        | P::Randint
+        | P::Uniform
+        | P::Normal
+        | P::Choice
+        | P::Permutation
+        | P::Shuffle
+        | P::Zeros
+        | P::Ones
+        | P::Full
+        | P::Eye
+        | P::Arange
+        | P::Linspace
+        | P::ZerosLike
+        | P::OnesLike
+        | P::FullLike
+        | P::Range
+        | P::Split
+        | P::Tile
+        | P::Repeat
+        | P::Floor
+        | P::Ceil
+        | P::Trunc
+        | P::Round
+        | P::Sign
+        | P::Isnan
+        | P::Isinf
+        | P::Isfinite
+        | P::Isclose
+        | P::Allclose
+        | P::Argmin
+        | P::Argmax
+        | P::Any
+        | P::All
+        | P::Median
+        | P::Quantile
+        | P::Cumprod
+        | P::Diff
+        | P::Sort
+        | P::Argsort
+        | P::Unique
+        | P::Searchsorted
+        | P::Inner
+        | P::Print
+        | P::Len
+        | P::Shape
+        | P::Ndim
+        | P::Size
+        | P::Dtype
+        | P::Assert
+        | P::Help
+        | P::Type
+        | P::Device
+        | P::GpuAdapter
+        | P::Keys
+        | P::Time
+        | P::Str
+        | P::Repr
+        | P::Int => {
             return Err(Error::value(format!(
                 "internal: no gradient rule for {name}"
             )))

@@ -1,10 +1,9 @@
 //! The `grad`-family function values: making leaves, calling `f` through
 //! the evaluator's hook, and the backward sweep over the tape.
 
-
+use crate::array::elementwise::BinaryOp;
 use crate::array::{Array, DType, Scalar};
 use crate::diagnostics::{At, Error, ErrorKind, Result, Span};
-use crate::array::elementwise::BinaryOp;
 use crate::ops::tape::{unwrap_level, Node, Op, Slot, Tape};
 use crate::ops::Interp;
 use crate::prim::Prim;
@@ -88,12 +87,10 @@ impl Interp {
         let plain = strip(&outv);
         match g.kind {
             GradKind::Grad | GradKind::ValueAndGrad => {
-                let ok_shape = match &plain {
-                    Value::Num(..) => true,
-                    Value::Array(a) => a.len() == 1,
-                    Value::Gpu(a) => a.len() == 1,
-                    _ => false,
-                };
+                // Numbers have shape () and one element.
+                let ok_shape = plain
+                    .shape()
+                    .is_some_and(|s| s.iter().product::<usize>() == 1);
                 if !ok_shape {
                     return Err(shape_err(plain.describe(), "reduce the result to one number, e.g. sum(...) or mean(...); use jacobian(f) for array outputs"));
                 }
@@ -101,12 +98,9 @@ impl Interp {
                     return Err(shape_err(plain.describe(), "integer and boolean results carry no gradient: compute with floats (write 1.0, not 1)"));
                 };
                 let seed = Value::Num(Scalar::F64(1.0).cast(dt), false);
-                let seed = match &plain {
-                    Value::Array(a) if a.ndim() > 0 => {
-                        Value::Array(Array::full(a.shape(), Scalar::F64(1.0), dt)?)
-                    }
-                    Value::Gpu(a) if a.ndim() > 0 => {
-                        Value::Array(Array::full(&a.shape, Scalar::F64(1.0), dt)?)
+                let seed = match plain.shape() {
+                    Some(s) if !s.is_empty() => {
+                        Value::Array(Array::full(&s, Scalar::F64(1.0), dt)?)
                     }
                     _ => seed,
                 };
@@ -124,11 +118,7 @@ impl Interp {
                 let Some(dt) = float_dtype(&plain) else {
                     return Err(shape_err(plain.describe(), "jacobian needs a float result"));
                 };
-                let oshape: Vec<usize> = match &plain {
-                    Value::Array(a) => a.shape().to_vec(),
-                    Value::Gpu(a) => a.shape.clone(),
-                    _ => Vec::new(),
-                };
+                let oshape: Vec<usize> = plain.shape().unwrap_or_default();
                 let n: usize = oshape.iter().product();
                 let mut rows: Vec<Value> = Vec::with_capacity(n);
                 for i in 0..n {
@@ -148,16 +138,16 @@ impl Interp {
                     )
                     .at(span));
                 }
-                let xshape: Vec<usize> = match strip(&pos[g.argnums[0]]) {
-                    Value::Array(a) => a.shape().to_vec(),
-                    Value::Gpu(a) => a.shape.clone(),
-                    Value::Num(..) => Vec::new(),
-                    other => {
+                let x = strip(&pos[g.argnums[0]]);
+                let xshape: Vec<usize> = match x.shape() {
+                    Some(s) => s,
+                    None => {
+                        let other = x;
                         return Err(Error::type_(format!(
                             "jacobian needs an array argument, got {}",
                             other.describe()
                         ))
-                        .at(span))
+                        .at(span));
                     }
                 };
                 if n == 0 {
@@ -165,7 +155,8 @@ impl Interp {
                     s.extend(&xshape);
                     return Ok(Value::from_array(Array::zeros(&s, dt)?));
                 }
-                let stacked = self.call_prim(Prim::Stack, vec![Value::tuple(rows)], vec![], span)?;
+                let stacked =
+                    self.call_prim(Prim::Stack, vec![Value::tuple(rows)], vec![], span)?;
                 let mut s = oshape.clone();
                 s.extend(&xshape);
                 let shape_v = Value::tuple(s.iter().map(|&d| Value::int(d as i64)).collect());
@@ -287,10 +278,9 @@ impl Interp {
                     Some(g) => self.cast_like(g, v),
                     None => {
                         let plain = strip(v);
-                        let (shape, dt) = match &plain {
-                            Value::Array(a) => (a.shape().to_vec(), a.dtype()),
-                            Value::Gpu(a) => (a.shape.clone(), a.dtype()),
-                            Value::Num(s, _) => (Vec::new(), s.dtype()),
+                        let (shape, dt) = match (plain.storage(), &plain) {
+                            (Some(st), _) => (st.shape().to_vec(), st.dtype()),
+                            (None, Value::Num(s, _)) => (Vec::new(), s.dtype()),
                             _ => (Vec::new(), DType::F64),
                         };
                         Ok(Value::from_array(Array::zeros(&shape, dt)?))
@@ -302,16 +292,8 @@ impl Interp {
 
     /// A gradient takes its argument's shape (scalars stay scalars).
     fn cast_like(&mut self, g: Value, like: &Value) -> Result<Value> {
-        let want: Vec<usize> = match strip(like) {
-            Value::Array(a) => a.shape().to_vec(),
-            Value::Gpu(a) => a.shape.clone(),
-            _ => Vec::new(),
-        };
-        let have: Vec<usize> = match strip(&g) {
-            Value::Array(a) => a.shape().to_vec(),
-            Value::Gpu(a) => a.shape.clone(),
-            _ => Vec::new(),
-        };
+        let want: Vec<usize> = strip(like).shape().unwrap_or_default();
+        let have: Vec<usize> = strip(&g).shape().unwrap_or_default();
         if want == have {
             return Ok(g);
         }
@@ -365,4 +347,3 @@ impl Interp {
         Ok(grads)
     }
 }
-

@@ -1,10 +1,10 @@
 //! autodiff: grad value_and_grad jacobian hessian (LANGUAGE.md §8).
 
 use super::{Args, Builtin};
-use crate::value::{GradFn, GradKind};
 use crate::diagnostics::{At, Error, Result};
 use crate::ops::Interp;
 use crate::value::{Func, Value};
+use crate::value::{GradFn, GradKind};
 use std::rc::Rc;
 
 fn make(a: &Args, kind: GradKind, name: &'static str) -> Result<Value> {

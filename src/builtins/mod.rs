@@ -33,7 +33,6 @@ use crate::prim::Prim;
 use crate::syntax::sym;
 use crate::value::{Func, Value};
 
-
 #[derive(Clone, Copy)]
 pub struct Builtin {
     pub name: &'static str,
@@ -103,4 +102,3 @@ impl Interp {
         it
     }
 }
-

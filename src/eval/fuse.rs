@@ -5,11 +5,11 @@
 //! one shape and contiguous. Anything else takes the ordinary path, so the
 //! planner only has to be right about when it answers.
 
-use crate::ops::Interp;
 use crate::array::elementwise::UnaryOp;
 use crate::array::fused::Step;
 use crate::array::Scalar;
 use crate::ops::props::{self, Fusion};
+use crate::ops::Interp;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
 use crate::value::{Func, Value};
 

@@ -1,13 +1,13 @@
 //! Indexing values: arrays (NumPy's rules, in `array::index`), tuples, dicts;
 //! and writing through assignment paths like `p["W"][0, :] = v`.
 
-use crate::ops::Interp;
-use crate::value::{as_scalar, value_to_array};
 use crate::array::index::{self as aidx, IndexItem};
 use crate::array::{Array, DType, Scalar};
 use crate::diagnostics::{At, Error, ErrorKind, Result, Span};
+use crate::ops::Interp;
 use crate::syntax::ast::IndexExpr;
 use crate::value::Value;
+use crate::value::{as_scalar, value_to_array};
 use std::rc::Rc;
 
 /// One evaluated index item, with its span for error labels.
@@ -267,13 +267,12 @@ pub fn set_path(
             let newval = if rest.is_empty() {
                 v
             } else {
-                let mut sub =
-                    if it.dispatches_set(root, &Value::None) {
-                        let ai = Rc::new(array_items(items)?);
-                        it.op_index(root, &ai)?
-                    } else {
-                        get(root, items, rspan, *s)?
-                    };
+                let mut sub = if it.dispatches_set(root, &Value::None) {
+                    let ai = Rc::new(array_items(items)?);
+                    it.op_index(root, &ai)?
+                } else {
+                    get(root, items, rspan, *s)?
+                };
                 set_path(it, &mut sub, rest, v, rspan.to(*s), vspan)?;
                 sub
             };

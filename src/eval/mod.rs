@@ -1,23 +1,20 @@
 //! The tree-walking evaluator: scopes, statements, expressions, calls,
 //! indexing and assignment, the device stack and the import stack.
 
-
 mod fuse;
 mod index;
 
-
-
 use crate::array::elementwise::{self, BinaryOp, Operand, UnaryOp};
 use crate::array::{fmt_shape, Array, Scalar};
+use crate::diagnostics::closest;
+use crate::diagnostics::{At, Error, ErrorKind, Result, Span};
 use crate::interrupt::check_interrupted;
 use crate::ops::props;
+use crate::ops::Frame;
 use crate::ops::{Args, Interp};
 use crate::prim::Prim;
-use crate::diagnostics::{At, Error, ErrorKind, Result, Span};
 use crate::syntax::ast::*;
 use crate::syntax::sym::{self, Sym};
-use crate::diagnostics::closest;
-use crate::ops::Frame;
 use crate::value::{list_to_array, values_equal, Closure, Func, Value};
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -29,7 +26,6 @@ pub use crate::value::{as_scalar, display, repr, shape_tuple, value_to_array};
 
 /// Deepest chain of user-function calls before a recursion error.
 pub const MAX_CALL_DEPTH: usize = 1000;
-
 
 pub(crate) enum Flow {
     Err(Box<Error>),
@@ -46,12 +42,7 @@ impl From<Error> for Flow {
 
 type Exec = std::result::Result<(), Flow>;
 
-
-
-
-
 impl Interp {
-
     // ------------------------------------------------------------ running
 
     /// Parse and run `code`; returns the value of a final expression
@@ -878,9 +869,7 @@ impl Interp {
     ) -> std::result::Result<Value, (Error, Value)> {
         let mut x = x;
         if let Value::Array(mut a) = x {
-            if let (Some(b), false, Some(bop)) =
-                (y.as_operand(), y.is_traced(), arith_op(op))
-            {
+            if let (Some(b), false, Some(bop)) = (y.as_operand(), y.is_traced(), arith_op(op)) {
                 // `a` is the only reference to its buffer here, so the kernel
                 // writes in place; errors happen before any write.
                 match crate::array::inplace::apply(bop, &mut a, &b) {
@@ -1054,8 +1043,7 @@ impl Interp {
             Value::Func(Func::Builtin(b)) => {
                 let args = Args::bind(*b, pos, pos_spans, kw, span)?;
                 let spans = args.spans.clone();
-                self.apply(*b, args)
-                    .map_err(|e| e.resolve(span, &spans))
+                self.apply(*b, args).map_err(|e| e.resolve(span, &spans))
             }
             Value::Func(Func::User(c)) => self.call_user(c, pos, pos_spans, kw, span),
             Value::Func(Func::Grad(g)) => self.call_grad(g, pos, pos_spans, kw, span),
@@ -1328,9 +1316,6 @@ fn check_string_size(bytes: usize) -> Result<()> {
         "strings and tuples are for labels and small groups of values; use an array for bulk data",
     ))
 }
-
-
-
 
 impl Interp {
     /// The REPL draws the figure after a statement changed it (scripts

@@ -64,7 +64,6 @@ fn parse_sig(sig: &str) -> Vec<Param> {
     out
 }
 
-
 /// A parameter of a builtin's signature (the interner is global, so the
 /// symbol is the same in every interpreter and thread).
 #[derive(Debug, Clone)]
@@ -75,10 +74,6 @@ pub struct ParamSpecLite {
     pub rest: bool,
     pub kwrest: bool,
 }
-
-
-
-
 
 /// The parameters of a primitive's signature, parsed once.
 pub fn params_of(p: Prim) -> &'static [ParamSpecLite] {

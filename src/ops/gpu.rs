@@ -2,41 +2,25 @@
 //! operands, the one-note-per-operation CPU fallback, and placing results
 //! created inside `@device(gpu)` blocks on the device.
 
-use crate::gpu::array::{contiguous_strides, GpuArray, Kind};
-use crate::gpu::kernels::{self, Red, G};
-use crate::gpu::Gpu;
-use crate::array::elementwise::{BinaryOp, UnaryOp};
-use crate::array::index::IndexItem;
-use crate::array::{broadcast_shapes, norm_axis, Array, DType, Scalar};
 use super::props::{self, OnGpu};
 use super::Args;
-use crate::prim::{Prim, Prim as P};
-use crate::value::{has_gpu, to_cpu};
-use crate::diagnostics::{Error, ErrorKind, Result};
 use super::{Device, Interp};
+use crate::array::elementwise::{BinaryOp, UnaryOp};
+use crate::array::index::IndexItem;
+use crate::array::reduce::ReduceOp;
+use crate::array::{broadcast_shapes, norm_axis, Array, DType, Scalar};
+use crate::backend::{BackendStorage, Input, Step};
+use crate::diagnostics::{Error, ErrorKind, Result};
+use crate::gpu::{kernels, Gpu, GpuArray, Kind};
+use crate::prim::{Prim, Prim as P};
 use crate::value::Value;
+use crate::value::{has_gpu, to_cpu};
 use std::rc::Rc;
 
-/// int64 values up to this magnitude convert to float32 exactly.
-const EXACT_F32_INT: i64 = 1 << 24;
-
-/// An operand of a GPU program.
-enum In {
-    Arr(GpuArray),
-    Const(f32, bool),
-}
-
-
-
-/// Upload a CPU array when the GPU can hold it exactly: floats (as
-/// float32), bools, and int64 within ±2^24 (as float32). `None` otherwise.
-fn upload(g: &Gpu, a: &Array) -> Result<Option<GpuArray>> {
-    if let Array::I64(x) = a {
-        if x.iter().any(|v| v.abs() > EXACT_F32_INT) {
-            return Ok(None);
-        }
-    }
-    GpuArray::upload(g, a).map(Some)
+/// A GPU copy of a CPU array when the GPU holds it exactly (see
+/// `GpuArray::from_host`); `None` otherwise.
+fn upload(a: &Array) -> Result<Option<GpuArray>> {
+    GpuArray::from_host(a)
 }
 
 fn is_float_value(v: &Value) -> bool {
@@ -98,19 +82,20 @@ impl Interp {
     pub fn place_always(&mut self, v: Value) -> Result<Value> {
         match &v {
             Value::Array(a) if a.dtype() != DType::I64 => match crate::gpu::get() {
-                Some(g) => Ok(Value::Gpu(GpuArray::upload(g, a)?)),
+                Some(_) => Ok(upload(a)?.map(Value::Gpu).unwrap_or(v.clone())),
                 None => Ok(v),
             },
             _ => Ok(v),
         }
     }
 
-    /// Run an elementwise program whose `G::Input(k)` steps name `vals[k]`.
-    /// `Ok(None)`: not a GPU case (the caller takes the CPU path).
-    fn gpu_program(&mut self, vals: &[&Value], prog: &[G], what: &str) -> Result<Option<Value>> {
-        let Some(g) = self.gpu_for(vals) else {
+    /// Run an elementwise program whose `Step::Input(k)` steps name
+    /// `vals[k]` on the GPU backend. `Ok(None)`: not a GPU case (the caller
+    /// takes the CPU path).
+    fn gpu_program(&mut self, vals: &[&Value], prog: &[Step], what: &str) -> Result<Option<Value>> {
+        if self.gpu_for(vals).is_none() {
             return Ok(None);
-        };
+        }
         // Result dtype must be float or bool, as NumPy would give it.
         let any_float = vals.iter().any(|v| is_float_value(v));
         let all_bool = vals.iter().all(|v| is_bool_value(v));
@@ -121,13 +106,14 @@ impl Interp {
             }
             return Ok(None);
         }
-        let mut ins = Vec::with_capacity(vals.len());
+        // Operands on the device (uploads of CPU arrays) or scalars.
+        let mut arrays: Vec<Option<GpuArray>> = Vec::with_capacity(vals.len());
         let mut shape: Vec<usize> = Vec::new();
         for v in vals {
-            let i = match v {
-                Value::Gpu(a) => In::Arr(a.clone()),
-                Value::Array(a) => match upload(g, a)? {
-                    Some(x) => In::Arr(x),
+            let a = match v {
+                Value::Gpu(a) => Some(a.clone()),
+                Value::Array(a) => match upload(a)? {
+                    Some(x) => Some(x),
                     None => {
                         if has_gpu_val {
                             self.gpu_note(&format!("{what} with int64 values beyond ±2^24"));
@@ -135,48 +121,31 @@ impl Interp {
                         return Ok(None);
                     }
                 },
-                Value::Num(s, _) => match s {
-                    Scalar::Bool(b) => In::Const(*b as u8 as f32, true),
-                    other => In::Const(other.as_f64() as f32, false),
-                },
+                Value::Num(..) => None,
                 _ => return Ok(None),
             };
-            if let In::Arr(a) = &i {
+            if let Some(a) = &a {
                 shape = match broadcast_shapes(&shape, &a.shape) {
                     Ok(s) => s,
                     Err(_) => return Ok(None), // the CPU path reports it
                 };
             }
-            ins.push(i);
+            arrays.push(a);
         }
         if shape.len() > kernels::MAXD {
             self.gpu_note(&format!("{what} on arrays of more than 8 dimensions"));
             return Ok(None);
         }
-        let mut arrays: Vec<GpuArray> = Vec::new();
-        let mut consts: Vec<f32> = Vec::new();
-        let mut map = Vec::with_capacity(ins.len());
-        for i in &ins {
-            match i {
-                In::Arr(a) => {
-                    map.push(G::Input(arrays.len()));
-                    arrays.push(a.broadcast_view(&shape));
-                }
-                In::Const(c, b) => {
-                    map.push(G::Const(consts.len(), *b));
-                    consts.push(*c);
-                }
-            }
-        }
-        let prog: Vec<G> = prog
+        let ins: Vec<Input<'_, GpuArray>> = vals
             .iter()
-            .map(|s| match s {
-                G::Input(k) => map[*k],
-                other => *other,
+            .zip(&arrays)
+            .map(|(v, a)| match (a, v) {
+                (Some(a), _) => Input::Array(a),
+                (None, Value::Num(s, weak)) => Input::Scalar(*s, *weak),
+                (None, _) => Input::Scalar(Scalar::F64(0.0), true), // not reached: filtered above
             })
             .collect();
-        let refs: Vec<&GpuArray> = arrays.iter().collect();
-        match kernels::run_program(g, &prog, &refs, &consts, &shape, None)? {
+        match GpuArray::program(prog, &ins)? {
             Some(r) => Ok(Some(Value::Gpu(r))),
             None => {
                 if has_gpu_val {
@@ -195,28 +164,28 @@ impl Interp {
     ) -> Result<Option<Value>> {
         self.gpu_program(
             &[x, y],
-            &[G::Input(0), G::Input(1), G::Binary(op)],
+            &[Step::Input(0), Step::Input(1), Step::Binary(op)],
             &format!("`{}`", op.name()),
         )
     }
 
     pub(crate) fn gpu_unary(&mut self, op: UnaryOp, x: &Value) -> Result<Option<Value>> {
-        self.gpu_program(&[x], &[G::Input(0), G::Unary(op)], op.name())
+        self.gpu_program(&[x], &[Step::Input(0), Step::Unary(op)], op.name())
     }
 
     /// A fused elementwise chain (postfix steps over `vals`).
-    pub(crate) fn gpu_fused(&mut self, vals: &[&Value], prog: &[G]) -> Result<Option<Value>> {
+    pub(crate) fn gpu_fused(&mut self, vals: &[&Value], prog: &[Step]) -> Result<Option<Value>> {
         self.gpu_program(vals, prog, "this expression")
     }
 
     pub(crate) fn gpu_matmul(&mut self, x: &Value, y: &Value) -> Result<Option<Value>> {
-        let Some(g) = self.gpu_for(&[x, y]) else {
+        if self.gpu_for(&[x, y]).is_none() {
             return Ok(None);
-        };
+        }
         let get = |me: &mut Interp, v: &Value| -> Result<Option<GpuArray>> {
             Ok(match v {
                 Value::Gpu(a) if a.kind == Kind::F32 => Some(a.clone()),
-                Value::Array(a) if a.dtype().is_float() => upload(g, a)?,
+                Value::Array(a) if a.dtype().is_float() => upload(a)?,
                 _ => {
                     if has_gpu(v) {
                         me.gpu_note("@ on bool or int arrays");
@@ -225,45 +194,10 @@ impl Interp {
                 }
             })
         };
-        let (Some(mut a), Some(mut b)) = (get(self, x)?, get(self, y)?) else {
+        let (Some(a), Some(b)) = (get(self, x)?, get(self, y)?) else {
             return Ok(None);
         };
-        if a.ndim() == 0 || b.ndim() == 0 {
-            return Ok(None); // the CPU path explains
-        }
-        let (a1, b1) = (a.ndim() == 1, b.ndim() == 1);
-        if a1 {
-            a = a.broadcast_view(&[1, a.shape[0]]);
-        }
-        if b1 {
-            let n = b.shape[0];
-            b = GpuArray {
-                shape: vec![n, 1],
-                strides: vec![b.strides[0], 0],
-                ..b
-            };
-        }
-        if a.shape[a.ndim() - 1] != b.shape[b.ndim() - 2] {
-            return Ok(None);
-        }
-        let ba = &a.shape[..a.ndim() - 2];
-        let bb = &b.shape[..b.ndim() - 2];
-        let Ok(batch) = broadcast_shapes(ba, bb) else {
-            return Ok(None);
-        };
-        let r = kernels::matmul(g, &a, &b, &batch)?;
-        let mut shape = batch.clone();
-        if !a1 {
-            shape.push(r.shape[r.ndim() - 2]);
-        }
-        if !b1 {
-            shape.push(r.shape[r.ndim() - 1]);
-        }
-        Ok(Some(Value::Gpu(GpuArray {
-            strides: contiguous_strides(&shape),
-            shape,
-            ..r
-        })))
+        Ok(a.matmul(&b)?.map(Value::Gpu))
     }
 
     /// Basic indexing (ints, slices, `...`, newaxis) of a GPU array is a
@@ -273,82 +207,7 @@ impl Interp {
             self.gpu_note("indexing with arrays");
             return Ok(None);
         }
-        let n_real = items
-            .iter()
-            .filter(|i| matches!(i, IndexItem::Int(_) | IndexItem::Slice { .. }))
-            .count();
-        if n_real > a.ndim()
-            || items
-                .iter()
-                .filter(|i| matches!(i, IndexItem::Ellipsis))
-                .count()
-                > 1
-        {
-            return Ok(None); // the CPU path reports the error
-        }
-        let mut shape = Vec::new();
-        let mut strides = Vec::new();
-        let mut offset = a.offset as isize;
-        let mut d = 0usize;
-        for it in items {
-            match it {
-                IndexItem::Ellipsis => {
-                    let skip = a.ndim() - n_real;
-                    for _ in 0..skip {
-                        shape.push(a.shape[d]);
-                        strides.push(a.strides[d]);
-                        d += 1;
-                    }
-                }
-                IndexItem::NewAxis => {
-                    shape.push(1);
-                    strides.push(0);
-                }
-                IndexItem::Int(i) => {
-                    let n = a.shape[d] as i64;
-                    let j = if *i < 0 { i + n } else { *i };
-                    if j < 0 || j >= n {
-                        return Ok(None);
-                    }
-                    offset += j as isize * a.strides[d];
-                    d += 1;
-                }
-                IndexItem::Slice { start, stop, step } => {
-                    let n = a.shape[d] as i64;
-                    let step = step.unwrap_or(1);
-                    if step == 0 {
-                        return Ok(None);
-                    }
-                    // The CPU's clipping (in i128: no step overflows).
-                    let (s, len) =
-                        crate::array::index::slice_first_len(*start, *stop, step, n as usize);
-                    if len > 0 {
-                        offset += s as isize * a.strides[d];
-                    }
-                    shape.push(len as usize);
-                    // One element taken: its stride is never used (and a
-                    // huge step would overflow isize).
-                    strides.push(if len > 1 { a.strides[d] * step as isize } else { 0 });
-                    d += 1;
-                }
-                IndexItem::Array(_) => return Ok(None),
-            }
-        }
-        while d < a.ndim() {
-            shape.push(a.shape[d]);
-            strides.push(a.strides[d]);
-            d += 1;
-        }
-        if offset < 0 {
-            return Ok(None);
-        }
-        Ok(Some(Value::Gpu(GpuArray {
-            buf: a.buf.clone(),
-            shape,
-            strides,
-            offset: offset as usize,
-            kind: a.kind,
-        })))
+        Ok(a.index(items)?.map(Value::Gpu))
     }
 
     /// Builtins with a GPU implementation; `Ok(None)` to take the CPU path.
@@ -386,9 +245,9 @@ impl Interp {
             OnGpu::Cpu | OnGpu::ReadsBack => return Ok(None),
             OnGpu::Unary(_) | OnGpu::Binary(_) | OnGpu::Kernel => {}
         }
-        let Some(g) = self.gpu_for(&vals) else {
+        if self.gpu_for(&vals).is_none() {
             return Ok(None);
-        };
+        }
         let n_given = a.vals.iter().filter(|v| v.is_some()).count();
         if let OnGpu::Unary(op) = class {
             if n_given == 1 && a.rest.is_empty() {
@@ -412,7 +271,7 @@ impl Interp {
                 {
                     return self.gpu_program(
                         &[c, x, y],
-                        &[G::Input(0), G::Input(1), G::Input(2), G::Where],
+                        &[Step::Input(0), Step::Input(1), Step::Input(2), Step::Where],
                         "where",
                     );
                 }
@@ -425,23 +284,29 @@ impl Interp {
                     return Ok(None);
                 };
                 let mut vals = vec![x];
-                let mut prog = vec![G::Input(0)];
+                let mut prog = vec![Step::Input(0)];
                 for (v, op) in [(lo, BinaryOp::Maximum), (hi, BinaryOp::Minimum)] {
                     if let Some(v) = v.as_ref().filter(|v| !matches!(v, Value::None)) {
-                        prog.push(G::Input(vals.len()));
-                        prog.push(G::Binary(op));
+                        prog.push(Step::Input(vals.len()));
+                        prog.push(Step::Binary(op));
                         vals.push(v);
                     }
                 }
                 self.gpu_program(&vals, &prog, "clip")
             }
-            P::Sum | P::Mean | P::Prod | P::Max | P::Min | P::Any | P::All | P::Argmax | P::Argmin => {
-                self.gpu_reduce(g, b, a)
-            }
+            P::Sum
+            | P::Mean
+            | P::Prod
+            | P::Max
+            | P::Min
+            | P::Any
+            | P::All
+            | P::Argmax
+            | P::Argmin => self.gpu_reduce(b, a),
             P::Matmul => match (a.vals.first(), a.vals.get(1)) {
                 (Some(Some(x)), Some(Some(y))) => self.gpu_matmul(x, y),
                 // Every other primitive is classified as something else above.
-            _other => Ok(None),
+                _other => Ok(None),
             },
             P::Transpose => {
                 let Some(Value::Gpu(x)) = x else {
@@ -471,10 +336,10 @@ impl Interp {
                         }
                         perm.push(d);
                     }
-                    return Ok(Some(Value::Gpu(x.permuted(&perm))));
+                    return Ok(Some(Value::Gpu(x.permute(&perm))));
                 }
                 let perm: Vec<usize> = (0..x.ndim()).rev().collect();
-                Ok(Some(Value::Gpu(x.permuted(&perm))))
+                Ok(Some(Value::Gpu(x.permute(&perm))))
             }
             P::Reshape | P::Flatten => {
                 let Some(Value::Gpu(x)) = x else {
@@ -488,15 +353,8 @@ impl Interp {
                 } else {
                     vec![x.len()]
                 };
-                if shape.iter().product::<usize>() != x.len() {
-                    return Ok(None); // also -1: the CPU path resolves and reports
-                }
-                let x = if x.is_contiguous() {
-                    x.clone()
-                } else {
-                    kernels::contiguous(g, x)?
-                };
-                Ok(x.reshaped_view(&shape).map(Value::Gpu))
+                // A size mismatch (also -1): the CPU path resolves and reports.
+                Ok(x.reshape(&shape)?.map(Value::Gpu))
             }
             P::BroadcastTo => {
                 let Some(Value::Gpu(x)) = x else {
@@ -510,7 +368,7 @@ impl Interp {
                 {
                     return Ok(None); // the CPU path reports it
                 }
-                Ok(Some(Value::Gpu(x.broadcast_view(&shape))))
+                Ok(x.broadcast_to(&shape)?.map(Value::Gpu))
             }
             P::ExpandDims => {
                 let Some(Value::Gpu(x)) = x else {
@@ -520,44 +378,36 @@ impl Interp {
                     return Ok(None);
                 };
                 let d = norm_axis(ax, x.ndim() + 1)?;
-                let mut v = x.clone();
-                v.shape.insert(d, 1);
-                v.strides.insert(d, 0);
-                Ok(Some(Value::Gpu(v)))
+                Ok(Some(Value::Gpu(x.insert_axis(d)?)))
             }
             P::Copy => match x {
-                Some(Value::Gpu(x)) => Ok(Some(Value::Gpu(kernels::contiguous(g, x)?))),
+                Some(Value::Gpu(x)) => Ok(Some(Value::Gpu(x.copy()?))),
                 // Every other primitive is classified as something else above.
-            _other => Ok(None),
+                _other => Ok(None),
             },
             P::Astype => match (x, a.vals.get(1)) {
-                (Some(Value::Gpu(x)), Some(Some(Value::DType(DType::F32 | DType::F64)))) => {
-                    if x.kind == Kind::F32 {
-                        Ok(Some(Value::Gpu(x.clone())))
-                    } else {
-                        self.gpu_program(
-                            &[&Value::Gpu(x.clone()), &Value::float(0.0)],
-                            &[G::Input(0), G::Input(1), G::Binary(BinaryOp::Add)],
-                            "astype",
-                        )
-                    }
+                (Some(Value::Gpu(x)), Some(Some(Value::DType(dt)))) => {
+                    Ok(x.astype(*dt)?.map(Value::Gpu))
                 }
                 // Every other primitive is classified as something else above.
-            _other => Ok(None),
+                _other => Ok(None),
             },
-            P::Concatenate => self.gpu_concatenate(g, a),
+            P::Concatenate => self.gpu_concatenate(a),
             // Every other primitive is classified as something else above.
             _other => Ok(None),
         }
     }
 
-    fn gpu_reduce(&mut self, g: &Gpu, name: Prim, a: &Args) -> Result<Option<Value>> {
+    fn gpu_reduce(&mut self, name: Prim, a: &Args) -> Result<Option<Value>> {
         let Some(Some(v)) = a.vals.first() else {
             return Ok(None);
         };
         let x = match v {
             Value::Gpu(x) => x.clone(),
-            Value::Array(arr) if arr.dtype() != DType::I64 => GpuArray::upload(g, arr)?,
+            Value::Array(arr) if arr.dtype() != DType::I64 => match upload(arr)? {
+                Some(x) => x,
+                None => return Ok(None),
+            },
             _ => return Ok(None),
         };
         let (axes, keepdims) = if matches!(name, P::Argmax | P::Argmin) {
@@ -569,8 +419,8 @@ impl Interp {
             (a.axes(1)?, a.bool_or(2, false)?)
         };
         let nd = x.ndim();
-        let mut ax: Vec<usize> = match &axes {
-            None => (0..nd).collect(),
+        let ax: Option<Vec<usize>> = match &axes {
+            None => None,
             Some(v) => {
                 let mut o = Vec::new();
                 for &d in v {
@@ -580,74 +430,28 @@ impl Interp {
                     }
                     o.push(d);
                 }
-                o
+                o.sort_unstable();
+                Some(o)
             }
         };
-        ax.sort_unstable();
-        let r: usize = ax.iter().map(|&d| x.shape[d]).product();
         let op = match name {
-            P::Sum => Red::Sum,
-            P::Mean => Red::Mean,
-            P::Prod => Red::Prod,
-            P::Max => Red::Max,
-            P::Min => Red::Min,
-            P::Any => Red::Any,
-            P::All => Red::All,
-            P::Argmax => Red::ArgMax,
-            P::Argmin => Red::ArgMin,
-            _ => return Ok(None),
-        };        if r == 0 && !matches!(op, Red::Sum | Red::Prod | Red::Any | Red::All) {
-            return Ok(None); // NumPy's empty-reduction error or warning, on the CPU
-        }
-        if matches!(op, Red::ArgMax | Red::ArgMin) && axes.is_none() && x.ndim() > 1 {
-            // Flat index over all axes: a contiguous copy reduced as 1-d.
-            let c = kernels::contiguous(g, &x)?;
-            let flat = c.reshaped_view(&[c.len()]).unwrap_or(c);
-            return self.finish_reduce(g, &flat, &[0], op, keepdims, &x.shape, &[0]);
-        }
-        let shape = x.shape.clone();
-        self.finish_reduce(g, &x, &ax, op, keepdims, &shape, &ax)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn finish_reduce(
-        &mut self,
-        g: &Gpu,
-        x: &GpuArray,
-        ax: &[usize],
-        op: Red,
-        keepdims: bool,
-        orig_shape: &[usize],
-        orig_axes: &[usize],
-    ) -> Result<Option<Value>> {
-        let r = kernels::reduce(g, x, ax, op)?;
-        let out_shape: Vec<usize> = if keepdims {
-            if orig_axes.len() == 1 && x.ndim() == 1 && orig_shape.len() > 1 {
-                vec![1; orig_shape.len()]
-            } else {
-                (0..orig_shape.len())
-                    .map(|d| {
-                        if orig_axes.contains(&d) {
-                            1
-                        } else {
-                            orig_shape[d]
-                        }
-                    })
-                    .collect()
-            }
-        } else {
-            r.shape.clone()
+            P::Sum => ReduceOp::Sum,
+            P::Mean => ReduceOp::Mean,
+            P::Prod => ReduceOp::Prod,
+            P::Max => ReduceOp::Max,
+            P::Min => ReduceOp::Min,
+            P::Any => ReduceOp::Any,
+            P::All => ReduceOp::All,
+            P::Argmax => ReduceOp::ArgMax,
+            P::Argmin => ReduceOp::ArgMin,
+            // Every other primitive is classified as something else.
+            _other => return Ok(None),
         };
-        if matches!(op, Red::ArgMax | Red::ArgMin) {
-            // Indices are int64: they come back to the CPU.
-            let words = g.read(&r.buf, 0, r.len())?;
-            let v: Vec<i64> = words.into_iter().map(|w| w as i64).collect();
-            return Ok(Some(Value::from_array(Array::from_vec(&out_shape, v))));
-        }
-        Ok(r.reshaped_view(&out_shape).map(Value::Gpu))
+        Ok(x.reduce(op, ax.as_deref(), keepdims)?
+            .map(Value::from_storage))
     }
 
-    fn gpu_concatenate(&mut self, g: &Gpu, a: &Args) -> Result<Option<Value>> {
+    fn gpu_concatenate(&mut self, a: &Args) -> Result<Option<Value>> {
         let Some(Some(Value::Tuple(items))) = a.vals.first() else {
             return Ok(None);
         };
@@ -663,7 +467,7 @@ impl Interp {
         for v in items.iter() {
             parts.push(match v {
                 Value::Gpu(x) => x.clone(),
-                Value::Array(x) => match upload(g, x)? {
+                Value::Array(x) => match upload(x)? {
                     Some(u) if u.kind == Kind::F32 => u,
                     _ => return Ok(None),
                 },
@@ -673,34 +477,11 @@ impl Interp {
         let Some(first) = parts.first() else {
             return Ok(None);
         };
-        let nd = first.ndim();
-        if nd == 0 {
+        if first.ndim() == 0 {
             return Ok(None);
         }
-        let ax = norm_axis(axis, nd)?;
-        let mut total = 0;
-        for p in &parts {
-            if p.ndim() != nd
-                || p.kind != first.kind
-                || (0..nd).any(|d| d != ax && p.shape[d] != first.shape[d])
-            {
-                return Ok(None); // CPU path reports the mismatch
-            }
-            total += p.shape[ax];
-        }
-        let mut shape = first.shape.clone();
-        shape[ax] = total;
-        let n: usize = shape.iter().product();
-        let out = GpuArray::new(g.alloc(n as u64 * 4)?, shape, first.kind);
-        let mut at = 0usize;
-        for p in &parts {
-            let mut dst = out.clone();
-            dst.shape = p.shape.clone();
-            dst.offset = at * out.strides[ax] as usize;
-            kernels::copy_into(g, p, &dst)?;
-            at += p.shape[ax];
-        }
-        Ok(Some(Value::Gpu(out)))
+        let ax = norm_axis(axis, first.ndim())?;
+        Ok(GpuArray::concatenate(&parts, ax)?.map(Value::Gpu))
     }
 
     /// `to(x, "cpu" | "gpu")`.
@@ -713,7 +494,9 @@ impl Interp {
                 if !self.gpu_available(None)? {
                     return Ok(v);
                 }
-                let Some(g) = crate::gpu::get() else { return Ok(v) };
+                let Some(g) = crate::gpu::get() else {
+                    return Ok(v);
+                };
                 self.to_gpu(g, &v)
             }
             _ => Err(Error::value(format!("unknown device \"{d}\""))
@@ -728,10 +511,10 @@ impl Interp {
                 self.warn_once("note: int64 arrays stay on the CPU (WGSL has no 64-bit integers); use astype(x, float32) to move the values");
                 v.clone()
             }
-            Value::Array(x) => Value::Gpu(GpuArray::upload(g, x)?),
-            Value::Num(s, _) if s.dtype() != DType::I64 => {
-                Value::Gpu(GpuArray::upload(g, &Array::scalar(*s))?)
-            }
+            Value::Array(x) => upload(x)?.map(Value::Gpu).unwrap_or(v.clone()),
+            Value::Num(s, _) if s.dtype() != DType::I64 => upload(&Array::scalar(*s))?
+                .map(Value::Gpu)
+                .unwrap_or(v.clone()),
             Value::Tuple(t) => Value::tuple(
                 t.iter()
                     .map(|x| self.to_gpu(g, x))
@@ -833,7 +616,10 @@ impl Interp {
             ) else {
                 return Ok(None);
             };
-            let r = crate::array::linalg::matmul(&a, &b).map(Value::from_array)?;
+            // The CPU backend, which has every operation.
+            let Some(r) = a.matmul(&b)?.map(Value::from_array) else {
+                return Ok(None);
+            };
             return self.place(r).map(Some);
         }
         Ok(None)
@@ -916,16 +702,16 @@ impl Interp {
         steps: &[crate::array::fused::Step],
         leaves: &[Value],
     ) -> Option<Value> {
-        use crate::array::fused::Step;
-        let prog: Vec<G> = steps
+        use crate::array::fused::Step as FStep;
+        let prog: Vec<Step> = steps
             .iter()
             .map(|s| match *s {
-                Step::Input(k) => Some(G::Input(k)),
-                Step::Unary(op) => Some(G::Unary(op)),
-                Step::Binary(op) => Some(G::Binary(op)),
-                Step::Const(_) => None,
+                FStep::Input(k) => Some(Step::Input(k)),
+                FStep::Unary(op) => Some(Step::Unary(op)),
+                FStep::Binary(op) => Some(Step::Binary(op)),
+                FStep::Const(_) => None,
             })
-            .collect::<Option<Vec<G>>>()?;
+            .collect::<Option<Vec<Step>>>()?;
         let refs: Vec<&Value> = leaves.iter().collect();
         self.gpu_fused(&refs, &prog).ok().flatten()
     }

@@ -18,8 +18,15 @@ pub type BuiltinFn = fn(&mut Interp, super::Args) -> Result<Value>;
 
 /// Calling any function value with evaluated arguments: positional values
 /// and their spans, keyword arguments, the call's span, the callee's span.
-pub type CallFn =
-    fn(&mut Interp, &Value, Vec<Value>, Vec<Span>, Vec<(Sym, Value, Span)>, Span, Span) -> Result<Value>;
+pub type CallFn = fn(
+    &mut Interp,
+    &Value,
+    Vec<Value>,
+    Vec<Span>,
+    Vec<(Sym, Value, Span)>,
+    Span,
+    Span,
+) -> Result<Value>;
 
 /// The layers above the dispatch layer, reached without importing them.
 #[derive(Clone, Copy)]

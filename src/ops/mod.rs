@@ -143,7 +143,12 @@ impl Interp {
     /// `fusion_leaf` accepted) on the device the leaves are on. `None`: the
     /// caller takes the ordinary path (leaves are names and literals, so
     /// evaluating again is harmless).
-    pub fn run_fused(&mut self, steps: &[Step], leaves: &[Value], min_elements: usize) -> Option<Value> {
+    pub fn run_fused(
+        &mut self,
+        steps: &[Step],
+        leaves: &[Value],
+        min_elements: usize,
+    ) -> Option<Value> {
         let on_device = leaves.iter().any(|l| matches!(l, Value::Gpu(_)));
         if on_device || self.on_gpu() {
             return self.gpu_fused_plan(steps, leaves);

@@ -20,32 +20,124 @@ pub enum Derivative {
 pub fn derivative(p: P) -> Derivative {
     match p {
         // the maths functions: one unary rule each (`backward::unary_rule`)
-        P::Abs | P::Sqrt | P::Exp | P::Log | P::Log2 | P::Log10 | P::Log1p | P::Expm1 | P::Sin | P::Cos | P::Tan | P::Arcsin | P::Arccos | P::Arctan | P::Sinh | P::Cosh | P::Tanh => Derivative::Rule,
+        P::Abs
+        | P::Sqrt
+        | P::Exp
+        | P::Log
+        | P::Log2
+        | P::Log10
+        | P::Log1p
+        | P::Expm1
+        | P::Sin
+        | P::Cos
+        | P::Tan
+        | P::Arcsin
+        | P::Arccos
+        | P::Arctan
+        | P::Sinh
+        | P::Cosh
+        | P::Tanh => Derivative::Rule,
         P::Arctan2 | P::Maximum | P::Minimum | P::Clip | P::Where => Derivative::Rule,
         // reductions
-        P::Sum | P::Mean | P::Prod | P::Var | P::Std | P::Min | P::Max | P::Cumsum => Derivative::Rule,
+        P::Sum | P::Mean | P::Prod | P::Var | P::Std | P::Min | P::Max | P::Cumsum => {
+            Derivative::Rule
+        }
         // shape functions
-        P::Reshape | P::Transpose | P::Flatten | P::Squeeze | P::ExpandDims | P::BroadcastTo | P::Concatenate | P::Stack | P::Vstack | P::Hstack | P::Flip | P::Roll => Derivative::Rule,
+        P::Reshape
+        | P::Transpose
+        | P::Flatten
+        | P::Squeeze
+        | P::ExpandDims
+        | P::BroadcastTo
+        | P::Concatenate
+        | P::Stack
+        | P::Vstack
+        | P::Hstack
+        | P::Flip
+        | P::Roll => Derivative::Rule,
         // linear algebra
-        P::Matmul | P::Dot | P::Outer | P::Trace | P::Inv | P::Solve | P::Det | P::Norm => Derivative::Rule,
+        P::Matmul | P::Dot | P::Outer | P::Trace | P::Inv | P::Solve | P::Det | P::Norm => {
+            Derivative::Rule
+        }
         // conversions and copies pass the cotangent through
         P::Astype | P::Copy | P::Array | P::Float | P::To => Derivative::Rule,
         // metadata: integers, strings, dtypes
-        P::Shape | P::Ndim | P::Size | P::Dtype | P::Len | P::Type | P::Device | P::Keys => Derivative::Constant,
+        P::Shape | P::Ndim | P::Size | P::Dtype | P::Len | P::Type | P::Device | P::Keys => {
+            Derivative::Constant
+        }
         // indices and sets: piecewise constant
         P::Argmin | P::Argmax | P::Argsort | P::Searchsorted | P::Unique => Derivative::Constant,
         // booleans and integer-valued steps: zero almost everywhere
-        P::Isnan | P::Isinf | P::Isfinite | P::Sign | P::Floor | P::Ceil | P::Round | P::Trunc | P::Isclose | P::Allclose | P::Any | P::All => Derivative::Constant,
+        P::Isnan
+        | P::Isinf
+        | P::Isfinite
+        | P::Sign
+        | P::Floor
+        | P::Ceil
+        | P::Round
+        | P::Trunc
+        | P::Isclose
+        | P::Allclose
+        | P::Any
+        | P::All => Derivative::Constant,
         // printing, checks and conversions to text or integers
-        P::Print | P::Assert | P::Help | P::Str | P::Repr | P::Int | P::Time => Derivative::Constant,
+        P::Print | P::Assert | P::Help | P::Str | P::Repr | P::Int | P::Time => {
+            Derivative::Constant
+        }
         // constructors: the result does not depend on the values passed
-        P::ZerosLike | P::OnesLike | P::FullLike | P::Range | P::Arange | P::Linspace | P::Eye | P::Zeros | P::Ones | P::Full => Derivative::Constant,
-        P::Grad | P::ValueAndGrad | P::Jacobian | P::Hessian => Derivative::Not("it takes a function, not numbers: nest grad(grad(f)) for higher derivatives"),
+        P::ZerosLike
+        | P::OnesLike
+        | P::FullLike
+        | P::Range
+        | P::Arange
+        | P::Linspace
+        | P::Eye
+        | P::Zeros
+        | P::Ones
+        | P::Full => Derivative::Constant,
+        P::Grad | P::ValueAndGrad | P::Jacobian | P::Hessian => Derivative::Not(
+            "it takes a function, not numbers: nest grad(grad(f)) for higher derivatives",
+        ),
         P::Load | P::Save | P::Loadtxt | P::Savetxt => Derivative::Not("it reads or writes a file"),
-        P::Pinv | P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr | P::Cholesky | P::MatrixRank => Derivative::Not("this decomposition has no gradient rule yet"),
-        P::Plot | P::Scatter | P::Hist | P::Bar | P::Imshow | P::Title | P::Xlabel | P::Ylabel | P::Legend | P::Xlim | P::Ylim | P::Grid | P::Figure | P::Subplot | P::Savefig | P::Show => Derivative::Not("it draws a chart"),
-        P::Seed | P::Rand | P::Randn | P::Randint | P::Uniform | P::Normal | P::Choice | P::Permutation | P::Shuffle => Derivative::Not("random draws have no derivative with respect to their arguments"),
-        P::Split | P::Tile | P::Repeat | P::Median | P::Quantile | P::Cumprod | P::Diff | P::Sort | P::Inner => Derivative::Not("it has no gradient rule yet"),
+        P::Pinv | P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr | P::Cholesky | P::MatrixRank => {
+            Derivative::Not("this decomposition has no gradient rule yet")
+        }
+        P::Plot
+        | P::Scatter
+        | P::Hist
+        | P::Bar
+        | P::Imshow
+        | P::Title
+        | P::Xlabel
+        | P::Ylabel
+        | P::Legend
+        | P::Xlim
+        | P::Ylim
+        | P::Grid
+        | P::Figure
+        | P::Subplot
+        | P::Savefig
+        | P::Show => Derivative::Not("it draws a chart"),
+        P::Seed
+        | P::Rand
+        | P::Randn
+        | P::Randint
+        | P::Uniform
+        | P::Normal
+        | P::Choice
+        | P::Permutation
+        | P::Shuffle => {
+            Derivative::Not("random draws have no derivative with respect to their arguments")
+        }
+        P::Split
+        | P::Tile
+        | P::Repeat
+        | P::Median
+        | P::Quantile
+        | P::Cumprod
+        | P::Diff
+        | P::Sort
+        | P::Inner => Derivative::Not("it has no gradient rule yet"),
         P::GpuAdapter => Derivative::Not("it reports the GPU in use"),
     }
 }
@@ -79,7 +171,130 @@ pub fn elementwise(p: P) -> Option<U> {
         P::Isinf => Some(U::IsInf),
         P::Isfinite => Some(U::IsFinite),
         // not one-argument elementwise maths (`round` takes `decimals`)
-        P::Grad | P::ValueAndGrad | P::Jacobian | P::Hessian | P::Load | P::Save | P::Loadtxt | P::Savetxt | P::Norm | P::Inv | P::Pinv | P::Solve | P::Det | P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr | P::Cholesky | P::MatrixRank | P::Plot | P::Scatter | P::Hist | P::Bar | P::Imshow | P::Title | P::Xlabel | P::Ylabel | P::Legend | P::Xlim | P::Ylim | P::Grid | P::Figure | P::Subplot | P::Savefig | P::Show | P::Seed | P::Rand | P::Randn | P::Randint | P::Uniform | P::Normal | P::Choice | P::Permutation | P::Shuffle | P::Array | P::Zeros | P::Ones | P::Full | P::Eye | P::Arange | P::Linspace | P::ZerosLike | P::OnesLike | P::FullLike | P::Range | P::Reshape | P::Transpose | P::Flatten | P::Squeeze | P::ExpandDims | P::Concatenate | P::Stack | P::Vstack | P::Hstack | P::Split | P::Tile | P::Repeat | P::Flip | P::Roll | P::BroadcastTo | P::Arctan2 | P::Round | P::Clip | P::Maximum | P::Minimum | P::Where | P::Isclose | P::Allclose | P::Sum | P::Prod | P::Mean | P::Var | P::Std | P::Min | P::Max | P::Argmin | P::Argmax | P::Any | P::All | P::Median | P::Quantile | P::Cumsum | P::Cumprod | P::Diff | P::Sort | P::Argsort | P::Unique | P::Searchsorted | P::Matmul | P::Dot | P::Outer | P::Inner | P::Trace | P::Print | P::Len | P::Shape | P::Ndim | P::Size | P::Dtype | P::Astype | P::Copy | P::Assert | P::Help | P::Type | P::Device | P::To | P::GpuAdapter | P::Keys | P::Time | P::Str | P::Repr | P::Int | P::Float => None,
+        P::Grad
+        | P::ValueAndGrad
+        | P::Jacobian
+        | P::Hessian
+        | P::Load
+        | P::Save
+        | P::Loadtxt
+        | P::Savetxt
+        | P::Norm
+        | P::Inv
+        | P::Pinv
+        | P::Solve
+        | P::Det
+        | P::Lstsq
+        | P::Eig
+        | P::Eigh
+        | P::Svd
+        | P::Qr
+        | P::Cholesky
+        | P::MatrixRank
+        | P::Plot
+        | P::Scatter
+        | P::Hist
+        | P::Bar
+        | P::Imshow
+        | P::Title
+        | P::Xlabel
+        | P::Ylabel
+        | P::Legend
+        | P::Xlim
+        | P::Ylim
+        | P::Grid
+        | P::Figure
+        | P::Subplot
+        | P::Savefig
+        | P::Show
+        | P::Seed
+        | P::Rand
+        | P::Randn
+        | P::Randint
+        | P::Uniform
+        | P::Normal
+        | P::Choice
+        | P::Permutation
+        | P::Shuffle
+        | P::Array
+        | P::Zeros
+        | P::Ones
+        | P::Full
+        | P::Eye
+        | P::Arange
+        | P::Linspace
+        | P::ZerosLike
+        | P::OnesLike
+        | P::FullLike
+        | P::Range
+        | P::Reshape
+        | P::Transpose
+        | P::Flatten
+        | P::Squeeze
+        | P::ExpandDims
+        | P::Concatenate
+        | P::Stack
+        | P::Vstack
+        | P::Hstack
+        | P::Split
+        | P::Tile
+        | P::Repeat
+        | P::Flip
+        | P::Roll
+        | P::BroadcastTo
+        | P::Arctan2
+        | P::Round
+        | P::Clip
+        | P::Maximum
+        | P::Minimum
+        | P::Where
+        | P::Isclose
+        | P::Allclose
+        | P::Sum
+        | P::Prod
+        | P::Mean
+        | P::Var
+        | P::Std
+        | P::Min
+        | P::Max
+        | P::Argmin
+        | P::Argmax
+        | P::Any
+        | P::All
+        | P::Median
+        | P::Quantile
+        | P::Cumsum
+        | P::Cumprod
+        | P::Diff
+        | P::Sort
+        | P::Argsort
+        | P::Unique
+        | P::Searchsorted
+        | P::Matmul
+        | P::Dot
+        | P::Outer
+        | P::Inner
+        | P::Trace
+        | P::Print
+        | P::Len
+        | P::Shape
+        | P::Ndim
+        | P::Size
+        | P::Dtype
+        | P::Astype
+        | P::Copy
+        | P::Assert
+        | P::Help
+        | P::Type
+        | P::Device
+        | P::To
+        | P::GpuAdapter
+        | P::Keys
+        | P::Time
+        | P::Str
+        | P::Repr
+        | P::Int
+        | P::Float => None,
     }
 }
 
@@ -136,11 +351,122 @@ pub fn on_gpu(p: P) -> OnGpu {
         P::Minimum => OnGpu::Binary(B::Minimum),
         P::Arctan2 => OnGpu::Binary(B::Arctan2),
         // a kernel of their own in `ops::gpu`
-        P::Where | P::Clip | P::Sum | P::Mean | P::Prod | P::Max | P::Min | P::Any | P::All | P::Argmax | P::Argmin | P::Matmul | P::Transpose | P::Reshape | P::Flatten | P::BroadcastTo | P::ExpandDims | P::Copy | P::Astype | P::Concatenate => OnGpu::Kernel,
+        P::Where
+        | P::Clip
+        | P::Sum
+        | P::Mean
+        | P::Prod
+        | P::Max
+        | P::Min
+        | P::Any
+        | P::All
+        | P::Argmax
+        | P::Argmin
+        | P::Matmul
+        | P::Transpose
+        | P::Reshape
+        | P::Flatten
+        | P::BroadcastTo
+        | P::ExpandDims
+        | P::Copy
+        | P::Astype
+        | P::Concatenate => OnGpu::Kernel,
         // computed on the CPU: the GPU arguments are read back, with a note
-        P::Grad | P::ValueAndGrad | P::Jacobian | P::Hessian | P::Norm | P::Inv | P::Pinv | P::Solve | P::Det | P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr | P::Cholesky | P::MatrixRank | P::Squeeze | P::Stack | P::Vstack | P::Hstack | P::Split | P::Tile | P::Repeat | P::Flip | P::Roll | P::Round | P::Isclose | P::Allclose | P::Var | P::Std | P::Median | P::Quantile | P::Cumsum | P::Cumprod | P::Diff | P::Sort | P::Argsort | P::Unique | P::Searchsorted | P::Dot | P::Outer | P::Inner | P::Trace => OnGpu::Cpu,
+        P::Grad
+        | P::ValueAndGrad
+        | P::Jacobian
+        | P::Hessian
+        | P::Norm
+        | P::Inv
+        | P::Pinv
+        | P::Solve
+        | P::Det
+        | P::Lstsq
+        | P::Eig
+        | P::Eigh
+        | P::Svd
+        | P::Qr
+        | P::Cholesky
+        | P::MatrixRank
+        | P::Squeeze
+        | P::Stack
+        | P::Vstack
+        | P::Hstack
+        | P::Split
+        | P::Tile
+        | P::Repeat
+        | P::Flip
+        | P::Roll
+        | P::Round
+        | P::Isclose
+        | P::Allclose
+        | P::Var
+        | P::Std
+        | P::Median
+        | P::Quantile
+        | P::Cumsum
+        | P::Cumprod
+        | P::Diff
+        | P::Sort
+        | P::Argsort
+        | P::Unique
+        | P::Searchsorted
+        | P::Dot
+        | P::Outer
+        | P::Inner
+        | P::Trace => OnGpu::Cpu,
         // their work is reading values (printing, saving, conversions): no note
-        P::Load | P::Save | P::Loadtxt | P::Savetxt | P::Plot | P::Scatter | P::Hist | P::Bar | P::Imshow | P::Title | P::Xlabel | P::Ylabel | P::Legend | P::Xlim | P::Ylim | P::Grid | P::Figure | P::Subplot | P::Savefig | P::Show | P::Seed | P::Rand | P::Randn | P::Randint | P::Uniform | P::Normal | P::Choice | P::Permutation | P::Shuffle | P::Array | P::Zeros | P::Ones | P::Full | P::Eye | P::Arange | P::Linspace | P::ZerosLike | P::OnesLike | P::FullLike | P::Range | P::Print | P::Assert | P::Help | P::Type | P::GpuAdapter | P::Keys | P::Time | P::Str | P::Repr | P::Int | P::Float => OnGpu::ReadsBack,
+        P::Load
+        | P::Save
+        | P::Loadtxt
+        | P::Savetxt
+        | P::Plot
+        | P::Scatter
+        | P::Hist
+        | P::Bar
+        | P::Imshow
+        | P::Title
+        | P::Xlabel
+        | P::Ylabel
+        | P::Legend
+        | P::Xlim
+        | P::Ylim
+        | P::Grid
+        | P::Figure
+        | P::Subplot
+        | P::Savefig
+        | P::Show
+        | P::Seed
+        | P::Rand
+        | P::Randn
+        | P::Randint
+        | P::Uniform
+        | P::Normal
+        | P::Choice
+        | P::Permutation
+        | P::Shuffle
+        | P::Array
+        | P::Zeros
+        | P::Ones
+        | P::Full
+        | P::Eye
+        | P::Arange
+        | P::Linspace
+        | P::ZerosLike
+        | P::OnesLike
+        | P::FullLike
+        | P::Range
+        | P::Print
+        | P::Assert
+        | P::Help
+        | P::Type
+        | P::GpuAdapter
+        | P::Keys
+        | P::Time
+        | P::Str
+        | P::Repr
+        | P::Int
+        | P::Float => OnGpu::ReadsBack,
     }
 }
 
@@ -172,6 +498,136 @@ pub fn fusion(p: P) -> Fusion {
         P::Sinh => Fusion::Map(U::Sinh),
         P::Cosh => Fusion::Map(U::Cosh),
         P::Tanh => Fusion::Map(U::Tanh),
-        P::Grad | P::ValueAndGrad | P::Jacobian | P::Hessian | P::Load | P::Save | P::Loadtxt | P::Savetxt | P::Norm | P::Inv | P::Pinv | P::Solve | P::Det | P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr | P::Cholesky | P::MatrixRank | P::Plot | P::Scatter | P::Hist | P::Bar | P::Imshow | P::Title | P::Xlabel | P::Ylabel | P::Legend | P::Xlim | P::Ylim | P::Grid | P::Figure | P::Subplot | P::Savefig | P::Show | P::Seed | P::Rand | P::Randn | P::Randint | P::Uniform | P::Normal | P::Choice | P::Permutation | P::Shuffle | P::Array | P::Zeros | P::Ones | P::Full | P::Eye | P::Arange | P::Linspace | P::ZerosLike | P::OnesLike | P::FullLike | P::Range | P::Reshape | P::Transpose | P::Flatten | P::Squeeze | P::ExpandDims | P::Concatenate | P::Stack | P::Vstack | P::Hstack | P::Split | P::Tile | P::Repeat | P::Flip | P::Roll | P::BroadcastTo | P::Arctan2 | P::Floor | P::Ceil | P::Trunc | P::Round | P::Sign | P::Clip | P::Maximum | P::Minimum | P::Where | P::Isnan | P::Isinf | P::Isfinite | P::Isclose | P::Allclose | P::Sum | P::Prod | P::Mean | P::Var | P::Std | P::Min | P::Max | P::Argmin | P::Argmax | P::Any | P::All | P::Median | P::Quantile | P::Cumsum | P::Cumprod | P::Diff | P::Sort | P::Argsort | P::Unique | P::Searchsorted | P::Matmul | P::Dot | P::Outer | P::Inner | P::Trace | P::Print | P::Len | P::Shape | P::Ndim | P::Size | P::Dtype | P::Astype | P::Copy | P::Assert | P::Help | P::Type | P::Device | P::To | P::GpuAdapter | P::Keys | P::Time | P::Str | P::Repr | P::Int | P::Float => Fusion::Barrier,
+        P::Grad
+        | P::ValueAndGrad
+        | P::Jacobian
+        | P::Hessian
+        | P::Load
+        | P::Save
+        | P::Loadtxt
+        | P::Savetxt
+        | P::Norm
+        | P::Inv
+        | P::Pinv
+        | P::Solve
+        | P::Det
+        | P::Lstsq
+        | P::Eig
+        | P::Eigh
+        | P::Svd
+        | P::Qr
+        | P::Cholesky
+        | P::MatrixRank
+        | P::Plot
+        | P::Scatter
+        | P::Hist
+        | P::Bar
+        | P::Imshow
+        | P::Title
+        | P::Xlabel
+        | P::Ylabel
+        | P::Legend
+        | P::Xlim
+        | P::Ylim
+        | P::Grid
+        | P::Figure
+        | P::Subplot
+        | P::Savefig
+        | P::Show
+        | P::Seed
+        | P::Rand
+        | P::Randn
+        | P::Randint
+        | P::Uniform
+        | P::Normal
+        | P::Choice
+        | P::Permutation
+        | P::Shuffle
+        | P::Array
+        | P::Zeros
+        | P::Ones
+        | P::Full
+        | P::Eye
+        | P::Arange
+        | P::Linspace
+        | P::ZerosLike
+        | P::OnesLike
+        | P::FullLike
+        | P::Range
+        | P::Reshape
+        | P::Transpose
+        | P::Flatten
+        | P::Squeeze
+        | P::ExpandDims
+        | P::Concatenate
+        | P::Stack
+        | P::Vstack
+        | P::Hstack
+        | P::Split
+        | P::Tile
+        | P::Repeat
+        | P::Flip
+        | P::Roll
+        | P::BroadcastTo
+        | P::Arctan2
+        | P::Floor
+        | P::Ceil
+        | P::Trunc
+        | P::Round
+        | P::Sign
+        | P::Clip
+        | P::Maximum
+        | P::Minimum
+        | P::Where
+        | P::Isnan
+        | P::Isinf
+        | P::Isfinite
+        | P::Isclose
+        | P::Allclose
+        | P::Sum
+        | P::Prod
+        | P::Mean
+        | P::Var
+        | P::Std
+        | P::Min
+        | P::Max
+        | P::Argmin
+        | P::Argmax
+        | P::Any
+        | P::All
+        | P::Median
+        | P::Quantile
+        | P::Cumsum
+        | P::Cumprod
+        | P::Diff
+        | P::Sort
+        | P::Argsort
+        | P::Unique
+        | P::Searchsorted
+        | P::Matmul
+        | P::Dot
+        | P::Outer
+        | P::Inner
+        | P::Trace
+        | P::Print
+        | P::Len
+        | P::Shape
+        | P::Ndim
+        | P::Size
+        | P::Dtype
+        | P::Astype
+        | P::Copy
+        | P::Assert
+        | P::Help
+        | P::Type
+        | P::Device
+        | P::To
+        | P::GpuAdapter
+        | P::Keys
+        | P::Time
+        | P::Str
+        | P::Repr
+        | P::Int
+        | P::Float => Fusion::Barrier,
     }
 }

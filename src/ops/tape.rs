@@ -304,7 +304,6 @@ impl Interp {
             Span::default(),
         ))
     }
-
 }
 
 /// Parent links for an op's positional operands (those traced at its level).
@@ -315,7 +314,6 @@ fn operand_parents(nodes: &[Option<u32>]) -> Vec<(Slot, u32)> {
         .filter_map(|(i, n)| n.map(|n| (Slot { arg: i, item: None }, n)))
         .collect()
 }
-
 
 #[cfg(test)]
 mod tests {

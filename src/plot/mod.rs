@@ -428,7 +428,6 @@ pub fn close(it: &mut impl HasState) {
     it.state::<State>().closed = true
 }
 
-
 /// Tick positions for [lo, hi]: multiples of 1, 2 or 5 times a power of
 /// ten, about `n` of them, and the number of decimals that shows them.
 pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> (Vec<f64>, usize) {

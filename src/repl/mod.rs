@@ -10,9 +10,9 @@ mod explain;
 pub mod helper;
 mod history;
 
-use crate::value::repr;
 use crate::syntax::parser::is_incomplete;
 use crate::syntax::sym::Sym;
+use crate::value::repr;
 use crate::value::{Func, Value};
 use crate::Interp;
 use std::io::{BufRead, IsTerminal};

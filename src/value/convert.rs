@@ -200,9 +200,7 @@ pub fn as_scalar(v: &Value) -> Option<Scalar> {
         Value::Traced(t) => as_scalar(&t.value),
         Value::Num(s, _) => Some(*s),
         Value::Array(a) if a.ndim() == 0 => a.to_scalar(),
-        Value::Gpu(a) if a.ndim() == 0 => {
-            super::to_cpu(v).ok().and_then(|c| as_scalar(&c))
-        }
+        Value::Gpu(a) if a.ndim() == 0 => super::to_cpu(v).ok().and_then(|c| as_scalar(&c)),
         _ => None,
     }
 }

@@ -7,6 +7,7 @@ pub use convert::*;
 
 use crate::array::elementwise::Operand;
 use crate::array::{fmt_shape, Array, DType, Scalar};
+use crate::backend::{BackendStorage, Storage};
 use crate::prim::Prim;
 use crate::syntax::ast::FnDef;
 use crate::syntax::sym::Sym;
@@ -124,6 +125,23 @@ impl Value {
             }
         }
         Value::Array(a)
+    }
+    /// An array value from a backend's storage (0-d CPU results become
+    /// numbers, as `from_array`).
+    pub fn from_storage(s: Storage) -> Value {
+        match s {
+            Storage::Cpu(a) => Value::from_array(a),
+            Storage::Gpu(g) => Value::Gpu(g),
+        }
+    }
+    /// The backend storage of an array value (a cheap, shared handle);
+    /// `None` for numbers, traced values and non-arrays.
+    pub fn storage(&self) -> Option<Storage> {
+        match self {
+            Value::Array(a) => Some(Storage::Cpu(a.clone())),
+            Value::Gpu(g) => Some(Storage::Gpu(g.clone())),
+            _ => None,
+        }
     }
     pub fn from_operand(o: Operand) -> Value {
         match o {
@@ -268,13 +286,12 @@ pub fn has_gpu(v: &Value) -> bool {
 /// `v` with every GPU array downloaded (tuples and dicts included).
 pub fn to_cpu(v: &Value) -> crate::diagnostics::Result<Value> {
     Ok(match v {
-        Value::Gpu(a) => {
-            let g = crate::gpu::get().ok_or_else(|| crate::gpu::gpu_error("the GPU device is gone"))?;
-            Value::from_array(a.download(g)?)
-        }
-        Value::Tuple(t) if t.iter().any(has_gpu) => {
-            Value::tuple(t.iter().map(to_cpu).collect::<crate::diagnostics::Result<Vec<_>>>()?)
-        }
+        Value::Gpu(a) => Value::from_array(a.to_host()?),
+        Value::Tuple(t) if t.iter().any(has_gpu) => Value::tuple(
+            t.iter()
+                .map(to_cpu)
+                .collect::<crate::diagnostics::Result<Vec<_>>>()?,
+        ),
         Value::Dict(d) if d.iter().any(|(_, x)| has_gpu(x)) => Value::Dict(Rc::new(
             d.iter()
                 .map(|(k, x)| Ok((k.clone(), to_cpu(x)?)))
