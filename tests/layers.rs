@@ -223,6 +223,8 @@ fn the_evaluator_and_the_builtins_do_not_name_devices_or_tapes() {
     // device stack's GPU entry, the tape and traced values.
     const FORBIDDEN: &[&str] = &[
         "crate::gpu",
+        "backend::gpu",
+        "Storage::Gpu",
         "Value::Gpu",
         "GpuArray",
         "Device::Gpu",
