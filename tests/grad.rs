@@ -73,6 +73,9 @@ const CASES: &[(&str, &str, &str)] = &[
     ("solve", "x -> sum(solve(reshape(x, 2, 2) + eye(2) * 3, x[:2]))", "[0.1, 0.2, -0.3, 0.4]"),
     ("det", "x -> det(reshape(x, 2, 2) + eye(2))", "[0.1, 0.2, -0.3, 0.4]"),
     ("norm", "x -> norm(x) + norm(reshape(x, 2, 2))", "[0.1, 0.2, -0.3, 0.4]"),
+    ("full", "x -> sum(full(4, x[0]) * arange(4.0)) + sum(full((2, 3), x[1] * x[2]) * x ** 2)", "[0.1, 0.2, -0.3]"),
+    ("full_like", "x -> sum(full_like(x, x[1] * 2) * arange(3.0)) + sum(full_like(x, 1.0) * x)", "[0.1, 0.2, -0.3]"),
+    ("linspace", "x -> sum(linspace(x[0], x[1], 5) ** 2) + sum(linspace(x[2], x[0] * 3, 4, endpoint=false) * arange(4.0))", "[0.1, 0.2, -0.3]"),
     ("stdlib", "x -> cross_entropy(reshape(x, 2, 2), [1, 0]) + sum(softmax(x)) + mse(sigmoid(x), relu(x)) + logsumexp(x)", "[0.1, 0.2, -0.3, 0.4]"),
 ];
 
@@ -232,4 +235,98 @@ fn grad_errors_show_shape_dtype_and_definition() {
         .error
         .expect("must fail")
         .contains("cannot be differentiated yet"));
+}
+
+/// Each way of building an array from traced values (issue #14's list):
+/// the gradient matches finite differences, never zeros.
+#[test]
+fn arrays_built_from_traced_values_keep_their_gradient() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("list literal", "x -> sum([x[0] * x[1], sin(x[0])] * [1.5, -2.0])", "[2.0, 3.0]"),
+        ("nested list literal", "x -> sum([[x[0], 1.0], [x[1] ** 2, x[0] * x[1]]] @ [1.0, 2.0])", "[2.0, 3.0]"),
+        ("list of rows", "x -> sum([x, x ** 2] * [[1.0, 2.0], [3.0, 4.0]])", "[2.0, 3.0]"),
+        ("array(list)", "x -> sum(array([x[0] * x[1], x[1]]) ** 2)", "[2.0, 3.0]"),
+        ("array(tuple)", "x -> sum(array((x[0], x[1] * x[1])) * [3.0, 1.0])", "[2.0, 3.0]"),
+        ("stack(list)", "x -> sum(stack([x, x * 2], axis=1) * [[1.0, 2.0], [3.0, 4.0]])", "[2.0, 3.0]"),
+        ("vstack(list)", "x -> sum(vstack([x, x ** 2]) * [[1.0, 2.0], [3.0, 4.0]])", "[2.0, 3.0]"),
+        ("hstack(list)", "x -> sum(hstack([x, x ** 2]) * arange(4.0))", "[2.0, 3.0]"),
+        ("concatenate(list)", "x -> sum(concatenate([x, x ** 3]) * arange(4.0))", "[2.0, 3.0]"),
+        ("vstack(2-d)", "x -> sum(vstack(reshape(x, 2, 2) ** 2) * arange(4.0).reshape(2, 2))", "[2.0, 3.0, -1.0, 0.5]"),
+        ("concatenate(2-d)", "x -> sum(concatenate(reshape(x, 2, 2) ** 2) * arange(4.0))", "[2.0, 3.0, -1.0, 0.5]"),
+        ("stack(2-d)", "x -> sum(stack(reshape(x, 2, 2), axis=1) * arange(4.0).reshape(2, 2))", "[2.0, 3.0, -1.0, 0.5]"),
+        ("float64(x)", "x -> sum(float64(x) ** 2 * [1.0, 3.0])", "[2.0, 3.0]"),
+        ("linspace", "x -> sum(linspace(x[0], x[1], 7) ** 2)", "[2.0, 3.0]"),
+        ("full", "x -> sum(full(3, x[0] * x[1]) * [1.0, 2.0, 3.0])", "[2.0, 3.0]"),
+        ("full_like", "x -> sum(full_like(x, x[0]) * x)", "[2.0, 3.0]"),
+        (
+            "pendulum RK4 with array([...]) on the right-hand side",
+            "fn(p) {\n g = 9.81\n L = 1.0\n fn rhs(s) = array([s[1], -g / L * sin(s[0])])\n s = p\n h = 0.05\n for i in range(10) {\n  k1 = rhs(s)\n  k2 = rhs(s + h / 2 * k1)\n  k3 = rhs(s + h / 2 * k2)\n  k4 = rhs(s + h * k3)\n  s = s + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)\n }\n return s[0]\n}",
+            "[0.5, 0.1]",
+        ),
+    ];
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(n, f, x)| check_case(n, f, x))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // And the values themselves, against hand-derived gradients.
+    assert_eq!(
+        value("jacobian(x -> [x[0] * x[1], sin(x[0])])([2.0, 3.0])"),
+        value("[[3.0, 2.0], [cos(2.0), 0.0]]")
+    );
+    assert_eq!(
+        value("grad(x -> sum(stack([x, x * 2])))([2.0, 3.0])"),
+        "[3. 3.]"
+    );
+    // Through float32 and back (finite differences in float32 are too coarse).
+    assert_eq!(
+        value("grad(x -> sum(float64(float32(x)) * [1.0, 3.0]))([2.0, 3.0])"),
+        "[1. 3.]"
+    );
+}
+
+/// prod at zeros is the product of the others (as JAX), not nan; with
+/// repeated indices in an assignment only the last write gets a gradient.
+#[test]
+fn prod_at_zeros_and_repeated_index_writes() {
+    assert_eq!(value("grad(prod)([2.0, 0.0, 3.0])"), "[0. 6. 0.]");
+    assert_eq!(value("grad(prod)([0.0, 0.0, 3.0])"), "[0. 0. 0.]");
+    assert_eq!(value("grad(prod)([2.0, 4.0, 3.0])"), "[12.  6.  8.]");
+    assert_eq!(
+        value("grad(x -> sum(prod(reshape(x, 2, 3), axis=1) * [1.0, 2.0]))([2.0, 0.0, 3.0, 1.0, 2.0, 0.0])"),
+        "[0. 6. 0. 0. 0. 4.]"
+    );
+    assert_eq!(
+        value("fn f(x) {\n y = zeros(3)\n y[[0, 0, 2]] = x[:3]\n return sum(y * [1.0, 2.0, 3.0])\n}\ngrad(f)([1.0, 2.0, 3.0, 4.0])"),
+        "[0. 1. 3. 0.]"
+    );
+    for (n, f, x) in [
+        ("prod with a zero", "x -> prod(x) + sum(prod(reshape(x, 2, 2), axis=0) ** 2)", "[0.0, 2.0, 3.0, -1.5]"),
+        ("repeated writes", "fn(x) { y = x * 1.0\ny[[1, 1, 0]] = x[1:] ** 2\nreturn sum(y * [1.0, 2.0, 3.0, 4.0]) }", "[0.5, 1.5, -2.0, 3.0]"),
+    ] {
+        if let Some(e) = check_case(n, f, x) {
+            panic!("{e}");
+        }
+    }
+}
+
+/// Where no rule can follow a value, grad refuses: an error, never zeros.
+#[test]
+fn grad_refuses_instead_of_returning_zeros() {
+    for (code, want) in [
+        (
+            "grad(x -> sum(unique(x)))([1.0, 2.0, 2.0])",
+            "unique() cannot be differentiated yet",
+        ),
+        (
+            "grad(x -> sum(array(((x[0], x[1]), (x[1], x[0])))))([1.0, 2.0])",
+            "inside nested tuples",
+        ),
+    ] {
+        let r = common::run(code);
+        let e = r
+            .error
+            .unwrap_or_else(|| panic!("{code}: no error, got {:?}", r.value));
+        assert!(e.contains(want), "{code}: {e}");
+    }
 }

@@ -326,12 +326,40 @@ pub fn vjp(
             }
             if wants(S1) {
                 let gv = r.it.op_index(g, items)?;
+                // With repeated indices the last write wins: only it gets
+                // the cotangent of its position, the earlier ones none.
+                let gv = match last_writes(&shape_of(g), &shape_of(&gv), items)? {
+                    Some(mask) => {
+                        let zero = Value::Num(Scalar::F64(0.0), true);
+                        r.call(Prim::Where, vec![Value::from_array(mask), gv, zero], vec![])?
+                    }
+                    None => gv,
+                };
                 res.push((S1, r.sum_to(&gv, &shape_of(&v))?));
             }
         }
         Op::Builtin(b) => builtin_rule(r, *b, inputs, out, g, need, &mut res)?,
     }
     Ok(res)
+}
+
+/// For `a[items] = v` with index arrays: a mask over the written region
+/// that is true where that write is the one left in `a` (NumPy keeps the
+/// last of repeated indices). `None` when no position can repeat.
+fn last_writes(ashape: &[usize], wshape: &[usize], items: &[IndexItem]) -> Result<Option<Array>> {
+    if !items.iter().any(|i| matches!(i, IndexItem::Array(_))) {
+        return Ok(None);
+    }
+    let n: usize = wshape.iter().product();
+    let ids = Array::from_vec(wshape, (0..n).map(|i| i as f64).collect::<Vec<f64>>());
+    let mut scratch = Array::full(ashape, Scalar::F64(-1.0), DType::F64)?;
+    crate::array::index::set(&mut scratch, items, &ids)?;
+    let back = crate::array::index::get(&scratch, items)?.to_f64_vec();
+    let keep: Vec<bool> = back.iter().zip(0..n).map(|(b, i)| *b == i as f64).collect();
+    if keep.iter().all(|k| *k) {
+        return Ok(None);
+    }
+    Ok(Some(Array::from_vec(wshape, keep)))
 }
 
 fn unary_rule(r: &mut R, u: U, a: &Value, o: &Value, g: &Value) -> Result<Value> {
@@ -640,12 +668,27 @@ fn builtin_rule(
             let x = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
             res.push((S0, r.div(&x, &num(n))?));
         }
-        // d prod = prod / a
+        // d prod / d a_i = the product of the other elements of a_i's
+        // slice: prod / a_i without zeros; with one zero only the zero's
+        // entry is nonzero (the product of the rest); with two, none is.
         P::Prod => {
             let ge = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
-            let oe = expand_back(r, &o, &sa, &inp(1), kw_bool(&inp(2)))?;
-            let t = r.mul(&ge, &oe)?;
-            res.push((S0, r.div(&t, &a)?));
+            let mut kw = vec![("keepdims", Value::bool(true))];
+            if let Some(ax) = inp(1) {
+                kw.push(("axis", ax));
+            }
+            let plain = strip(&a);
+            let zero = r.b(B::Eq, &plain, &num(0.0))?;
+            let zeros = r.call(Prim::Sum, vec![zero.clone()], kw.clone())?;
+            let safe = r.call(Prim::Where, vec![zero.clone(), num(1.0), a.clone()], vec![])?;
+            let rest = r.call(Prim::Prod, vec![safe.clone()], kw)?;
+            let none = r.b(B::Eq, &zeros, &num(0.0))?;
+            let one = r.b(B::Eq, &zeros, &num(1.0))?;
+            let others = r.div(&rest, &safe)?;
+            let at_zero = r.call(Prim::Where, vec![one, rest, num(0.0)], vec![])?;
+            let at_zero = r.call(Prim::Where, vec![zero, at_zero, num(0.0)], vec![])?;
+            let d = r.call(Prim::Where, vec![none, others, at_zero], vec![])?;
+            res.push((S0, r.mul(&ge, &d)?));
         }
         // d var = 2 (a - mean) / (n - ddof); d std = (a - mean) / ((n - ddof) std)
         P::Var | P::Std => {
@@ -759,11 +802,54 @@ fn builtin_rule(
             }
             res.push((S0, r.call(Prim::Roll, pos, vec![])?));
         }
-        P::Concatenate | P::Stack | P::Vstack | P::Hstack => {
-            let Some(Value::Tuple(parts)) = inp(0) else {
-                return Ok(());
+        // full(shape, fill): every element is `fill` (broadcast).
+        P::Full => {
+            let fill = inp(1).unwrap_or(Value::None);
+            res.push((S1, r.sum_to(g, &shape_of(&fill))?));
+        }
+        // full_like(a, fill): `fill` everywhere; `a` gives only the shape.
+        P::FullLike => {
+            let fill = inp(1).unwrap_or(Value::None);
+            res.push((S1, r.sum_to(g, &shape_of(&fill))?));
+            if wants(S0) {
+                res.push((S0, r.call(Prim::ZerosLike, vec![a.clone()], vec![])?));
+            }
+        }
+        // linspace(start, stop, n): out[i] = start + t_i (stop - start),
+        // t_i = i / (n - 1) (i / n without the endpoint), so
+        // d start = sum_i g_i (1 - t_i), d stop = sum_i g_i t_i.
+        P::Linspace => {
+            let gs = shape_of(g);
+            let n = gs.first().copied().unwrap_or(0);
+            let endpoint = match inp(3).and_then(|v| crate::value::as_scalar(&v)) {
+                Some(s) => s.as_bool(),
+                None => true,
             };
-            let shapes: Vec<Vec<usize>> = parts.iter().map(shape_of).collect();
+            let div = if endpoint { n.saturating_sub(1) } else { n }.max(1) as f64;
+            let mut tshape = vec![n];
+            tshape.extend(std::iter::repeat_n(1, gs.len().saturating_sub(1)));
+            let t: Vec<f64> = (0..n).map(|i| i as f64 / div).collect();
+            let t = Value::from_array(Array::from_vec(&tshape, t));
+            let gt = r.mul(g, &t)?;
+            let g0 = r.call(Prim::Sum, vec![gt.clone(), Value::int(0)], vec![])?;
+            if wants(S1) {
+                let stop = inp(1).unwrap_or(Value::None);
+                res.push((S1, r.sum_to(&g0, &shape_of(&stop))?));
+            }
+            if wants(S0) {
+                let gsum = r.call(Prim::Sum, vec![g.clone(), Value::int(0)], vec![])?;
+                let d = r.b(B::Sub, &gsum, &g0)?;
+                res.push((S0, r.sum_to(&d, &sa)?));
+            }
+        }
+        P::Concatenate | P::Stack | P::Vstack | P::Hstack => {
+            // The parts: a tuple's items, or an array's rows.
+            let (shapes, of_array): (Vec<Vec<usize>>, bool) = match inp(0) {
+                Some(Value::Tuple(parts)) => (parts.iter().map(shape_of).collect(), false),
+                Some(_) if !sa.is_empty() => (vec![sa[1..].to_vec(); sa[0]], true),
+                _ => return Ok(()),
+            };
+            let mut pieces = Vec::with_capacity(shapes.len());
             let gs = shape_of(g);
             let axis: usize = match name {
                 P::Concatenate => match inp(1) {
@@ -827,14 +913,27 @@ fn builtin_rule(
                 };
                 let piece = r.it.op_index(&gflat, &Rc::new(items))?;
                 let piece = r.call(Prim::Reshape, vec![piece, shape_val(s)], vec![])?;
-                res.push((
-                    Slot {
-                        arg: 0,
-                        item: Some(k),
-                    },
-                    piece,
-                ));
+                pieces.push((k, piece));
                 start += len;
+            }
+            if of_array {
+                let rows = Value::tuple(pieces.into_iter().map(|(_, p)| p).collect());
+                let whole = if sa[0] == 0 {
+                    r.call(Prim::ZerosLike, vec![a.clone()], vec![])?
+                } else {
+                    r.call(Prim::Stack, vec![rows], vec![])?
+                };
+                res.push((S0, whole));
+            } else {
+                for (k, piece) in pieces {
+                    res.push((
+                        Slot {
+                            arg: 0,
+                            item: Some(k),
+                        },
+                        piece,
+                    ));
+                }
             }
         }
         P::Matmul | P::Dot => {
@@ -884,6 +983,10 @@ fn builtin_rule(
                 vec![],
             )?;
             res.push((S0, r.mul(g, &e)?));
+        }
+        // array((a, b)) stacks its items.
+        P::Array if matches!(a, Value::Tuple(_)) => {
+            builtin_rule(r, P::Stack, &inputs[..1], out, g, need, res)?;
         }
         P::Astype | P::Array | P::Copy | P::Float | P::To => {
             let dt = float_dtype(&a).unwrap_or(DType::F64);
@@ -1000,13 +1103,10 @@ fn builtin_rule(
         | P::Shuffle
         | P::Zeros
         | P::Ones
-        | P::Full
         | P::Eye
         | P::Arange
-        | P::Linspace
         | P::ZerosLike
         | P::OnesLike
-        | P::FullLike
         | P::Range
         | P::Split
         | P::Tile

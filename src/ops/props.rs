@@ -66,7 +66,8 @@ pub fn derivative(p: P) -> Derivative {
             Derivative::Constant
         }
         // indices and sets: piecewise constant
-        P::Argmin | P::Argmax | P::Argsort | P::Searchsorted | P::Unique => Derivative::Constant,
+        P::Argmin | P::Argmax | P::Argsort | P::Searchsorted => Derivative::Constant,
+        P::Unique => Derivative::Not("the size of its result depends on the values"),
         // booleans and integer-valued steps: zero almost everywhere
         P::Isnan
         | P::Isinf
@@ -85,16 +86,11 @@ pub fn derivative(p: P) -> Derivative {
             Derivative::Constant
         }
         // constructors: the result does not depend on the values passed
-        P::ZerosLike
-        | P::OnesLike
-        | P::FullLike
-        | P::Range
-        | P::Arange
-        | P::Linspace
-        | P::Eye
-        | P::Zeros
-        | P::Ones
-        | P::Full => Derivative::Constant,
+        P::ZerosLike | P::OnesLike | P::Range | P::Arange | P::Eye | P::Zeros | P::Ones => {
+            Derivative::Constant
+        }
+        // constructors whose values come from their arguments
+        P::Full | P::FullLike | P::Linspace => Derivative::Rule,
         P::Grad | P::ValueAndGrad | P::Jacobian | P::Hessian => Derivative::Not(
             "it takes a function, not numbers: nest grad(grad(f)) for higher derivatives",
         ),
