@@ -362,6 +362,114 @@ fn last_writes(ashape: &[usize], wshape: &[usize], items: &[IndexItem]) -> Resul
     Ok(Some(Array::from_vec(wshape, keep)))
 }
 
+/// `g` gathered along `axis` at `idx` (NumPy's `take_along_axis`), as an
+/// index operation, so it records when `g` is traced.
+fn take_along(r: &mut R, g: &Value, idx: &Array, axis: usize) -> Result<Value> {
+    let shape = idx.shape().to_vec();
+    let nd = shape.len();
+    let mut items = Vec::with_capacity(nd);
+    for (d, &n) in shape.iter().enumerate() {
+        if d == axis {
+            items.push(IndexItem::Array(idx.clone()));
+        } else {
+            let mut s = vec![1usize; nd];
+            s[d] = n;
+            items.push(IndexItem::Array(Array::from_vec(&s, (0..n as i64).collect::<Vec<i64>>())));
+        }
+    }
+    r.it.op_index(g, &Rc::new(items))
+}
+
+/// `argsort` of a plain value along `axis`, as an int64 array.
+fn argsort_of(r: &mut R, x: &Value, axis: usize) -> Result<Array> {
+    let v = r.call(Prim::Argsort, vec![strip(x), Value::int(axis as i64)], vec![])?;
+    crate::value::value_to_array(&v).ok_or_else(|| Error::value("internal: argsort gave no array"))
+}
+
+/// The position of each element in its sorted slice along `axis`: with
+/// `take_along(gs, ranks, axis)` a cotangent of the sorted values goes back
+/// to the original order.
+fn sort_ranks(r: &mut R, x: &Value, axis: usize) -> Result<Array> {
+    let perm = argsort_of(r, x, axis)?;
+    argsort_of(r, &Value::from_array(perm), axis)
+}
+
+/// An integer axis argument (`None` when not given or `none`).
+fn int_axis(v: &Option<Value>, nd: usize) -> Result<Option<usize>> {
+    match v {
+        None | Some(Value::None) => Ok(None),
+        Some(x) => match crate::value::as_scalar(x) {
+            Some(s) => norm_axis(s.as_i64(), nd).map(Some),
+            None => Err(Error::value("grad supports one integer axis here, not a tuple of axes")),
+        },
+    }
+}
+
+/// The cotangent of `quantile(a, q, axis)` (NumPy's linear method): each
+/// output is (1 - w) s[lo] + w s[hi] of the sorted slice `s`.
+fn quantile_rule(r: &mut R, a: &Value, q: f64, axis: &Option<Value>, keep: bool, g: &Value) -> Result<Value> {
+    let sa = shape_of(a);
+    let (x, ax) = match int_axis(axis, sa.len())? {
+        Some(ax) => (strip(a), ax),
+        None => (r.call(Prim::Flatten, vec![strip(a)], vec![])?, 0),
+    };
+    let xs = shape_of(&x);
+    let n = xs[ax];
+    let pos = q * (n.max(1) - 1) as f64;
+    let lo = (pos.floor() as usize).min(n.saturating_sub(1));
+    let hi = (lo + 1).min(n.saturating_sub(1));
+    let w = pos - lo as f64;
+    let mut wv = vec![0.0f64; n];
+    wv[lo] += 1.0 - w;
+    wv[hi] += w;
+    let mut ws = vec![1usize; xs.len()];
+    ws[ax] = n;
+    let wv = Value::from_array(Array::from_vec(&ws, wv));
+    // g with a length-1 axis where the reduced one was.
+    let mut gshape = xs.clone();
+    gshape[ax] = 1;
+    let ge = if keep && int_axis(axis, sa.len())?.is_some() {
+        g.clone()
+    } else {
+        r.call(Prim::Reshape, vec![g.clone(), shape_val(&gshape)], vec![])?
+    };
+    let gs = r.mul(&ge, &wv)?;
+    let ranks = sort_ranks(r, &x, ax)?;
+    let ga = take_along(r, &gs, &ranks, ax)?;
+    r.call(Prim::Reshape, vec![ga, shape_val(&sa)], vec![])
+}
+
+/// An integer or a tuple of integers (a shape, `reps`).
+fn int_list(v: &Option<Value>) -> Result<Vec<i64>> {
+    match v {
+        Some(Value::Num(s, _)) => Ok(vec![s.as_i64()]),
+        Some(Value::Tuple(t)) => t
+            .iter()
+            .map(|x| {
+                crate::value::as_scalar(x)
+                    .map(|s| s.as_i64())
+                    .ok_or_else(|| Error::value("expected integers"))
+            })
+            .collect(),
+        Some(other) => match crate::value::value_to_array(other) {
+            Some(a) => Ok(a.to_i64_vec()),
+            None => Err(Error::value("expected integers")),
+        },
+        None => Err(Error::value("expected integers")),
+    }
+}
+
+/// `x` along `axis` at the integer positions `idx` (a 1-d gather).
+fn gather_axis(r: &mut R, x: &Value, idx: Vec<i64>, axis: usize) -> Result<Value> {
+    let nd = shape_of(x).len();
+    let mut items: Vec<IndexItem> = (0..nd)
+        .map(|_| IndexItem::Slice { start: None, stop: None, step: None })
+        .collect();
+    let n = idx.len();
+    items[axis] = IndexItem::Array(Array::from_vec(&[n], idx));
+    r.it.op_index(x, &Rc::new(items))
+}
+
 fn unary_rule(r: &mut R, u: U, a: &Value, o: &Value, g: &Value) -> Result<Value> {
     Ok(match u {
         U::Neg => r.u(U::Neg, g)?,
@@ -1040,6 +1148,183 @@ fn builtin_rule(
             let t = r.div(&a, &o)?;
             res.push((S0, r.mul(g, &t)?));
         }
+        // sort: the cotangent of each sorted position goes back to the
+        // element that landed there.
+        P::Sort => {
+            let ga = match inp(1) {
+                Some(Value::None) => {
+                    let flat = r.call(Prim::Flatten, vec![strip(&a)], vec![])?;
+                    let ranks = sort_ranks(r, &flat, 0)?;
+                    let x = take_along(r, g, &ranks, 0)?;
+                    r.call(Prim::Reshape, vec![x, shape_val(&sa)], vec![])?
+                }
+                ax => {
+                    let ax = int_axis(&ax.or(Some(Value::int(-1))), sa.len())?.unwrap_or(0);
+                    let ranks = sort_ranks(r, &a, ax)?;
+                    take_along(r, g, &ranks, ax)?
+                }
+            };
+            res.push((S0, ga));
+        }
+        // median = quantile(a, 0.5); quantile: weights on the two sorted
+        // neighbours of q (n - 1), sent back through the sort.
+        P::Median => {
+            let x = quantile_rule(r, &a, 0.5, &inp(1), kw_bool(&inp(2)), g)?;
+            res.push((S0, x));
+        }
+        P::Quantile => {
+            let q = inp(1).and_then(|v| crate::value::as_scalar(&v)).ok_or_else(|| {
+                Error::value("grad of quantile() supports one q (a number), not an array of them")
+            })?;
+            let x = quantile_rule(r, &a, q.as_f64(), &inp(2), kw_bool(&inp(3)), g)?;
+            res.push((S0, x));
+        }
+        // diff(a)[i] = a[i+1] - a[i]: its adjoint is (0, g) - (g, 0) along
+        // the axis, once per order.
+        P::Diff => {
+            let n = inp(1).and_then(|v| crate::value::as_scalar(&v)).map(|s| s.as_i64()).unwrap_or(1);
+            let ax = int_axis(&inp(2).or(Some(Value::int(-1))), sa.len())?.unwrap_or(0);
+            let mut gk = g.clone();
+            for _ in 0..n.max(0) {
+                let mut zs = shape_of(&gk);
+                zs[ax] = 1;
+                let dt = float_dtype(&gk).unwrap_or(DType::F64);
+                let z = Value::from_array(Array::zeros(&zs, dt)?);
+                let front = r.call(Prim::Concatenate, vec![Value::tuple(vec![z.clone(), gk.clone()]), Value::int(ax as i64)], vec![])?;
+                let back = r.call(Prim::Concatenate, vec![Value::tuple(vec![gk, z]), Value::int(ax as i64)], vec![])?;
+                gk = r.b(B::Sub, &front, &back)?;
+            }
+            res.push((S0, gk));
+        }
+        // tile: every copy of an element adds its cotangent (reshape the
+        // output to (reps_0, s_0, reps_1, s_1, ...) and sum the reps axes).
+        P::Tile => {
+            let reps = int_list(&inp(1))?;
+            let d = reps.len().max(sa.len());
+            let mut s2 = vec![1usize; d - sa.len()];
+            s2.extend(&sa);
+            let mut r2 = vec![1i64; d - reps.len()];
+            r2.extend(&reps);
+            let mut inter = Vec::with_capacity(2 * d);
+            for k in 0..d {
+                inter.push(r2[k].max(0) as usize);
+                inter.push(s2[k]);
+            }
+            let x = r.call(Prim::Reshape, vec![g.clone(), shape_val(&inter)], vec![])?;
+            let axes: Vec<i64> = (0..d).map(|k| 2 * k as i64).collect();
+            let x = r.call(Prim::Sum, vec![x, ints(&axes)], vec![])?;
+            res.push((S0, r.call(Prim::Reshape, vec![x, shape_val(&sa)], vec![])?));
+        }
+        // repeat: element i's cotangent is the sum of its block of copies,
+        // a difference of the running sum at the block ends.
+        P::Repeat => {
+            let (x, ax) = match int_axis(&inp(2), sa.len())? {
+                Some(ax) => (g.clone(), ax),
+                None => (g.clone(), 0),
+            };
+            let n = match int_axis(&inp(2), sa.len())? {
+                Some(ax) => sa[ax],
+                None => sa.iter().product(),
+            };
+            let reps = int_list(&inp(1))?;
+            let reps: Vec<i64> = if reps.len() == 1 { vec![reps[0]; n] } else { reps };
+            let mut ends = Vec::with_capacity(n);
+            let mut acc = 0i64;
+            for &k in &reps {
+                acc += k;
+                ends.push(acc);
+            }
+            let starts: Vec<i64> = ends.iter().zip(&reps).map(|(e, k)| e - k).collect();
+            let mut zs = shape_of(&x);
+            zs[ax] = 1;
+            let dt = float_dtype(&x).unwrap_or(DType::F64);
+            let z = Value::from_array(Array::zeros(&zs, dt)?);
+            let c = r.call(Prim::Cumsum, vec![x, Value::int(ax as i64)], vec![])?;
+            let c = r.call(Prim::Concatenate, vec![Value::tuple(vec![z, c]), Value::int(ax as i64)], vec![])?;
+            let hi = gather_axis(r, &c, ends, ax)?;
+            let lo = gather_axis(r, &c, starts, ax)?;
+            let d = r.b(B::Sub, &hi, &lo)?;
+            res.push((S0, r.call(Prim::Reshape, vec![d, shape_val(&sa)], vec![])?));
+        }
+        // inner(a, b) = A Bᵀ over the last axis: gA = g B, gB = gᵀ A.
+        P::Inner => {
+            let b = inp(1).unwrap_or(Value::None);
+            let sb = shape_of(&b);
+            if sa.is_empty() || sb.is_empty() {
+                let v = vjp(r.it, &Op::Binary(B::Mul), inputs, out, g, need)?;
+                res.extend(v);
+            } else {
+                let k = sa[sa.len() - 1];
+                let i: usize = sa[..sa.len() - 1].iter().product();
+                let j: usize = sb[..sb.len() - 1].iter().product();
+                let a2 = r.call(Prim::Reshape, vec![a.clone(), shape_val(&[i, k])], vec![])?;
+                let b2 = r.call(Prim::Reshape, vec![b.clone(), shape_val(&[j, k])], vec![])?;
+                let g2 = r.call(Prim::Reshape, vec![g.clone(), shape_val(&[i, j])], vec![])?;
+                if wants(S0) {
+                    let x = r.it.op_matmul(&g2, &b2)?;
+                    res.push((S0, r.call(Prim::Reshape, vec![x, shape_val(&sa)], vec![])?));
+                }
+                if wants(S1) {
+                    let gt = r.call(Prim::Transpose, vec![g2], vec![])?;
+                    let x = r.it.op_matmul(&gt, &a2)?;
+                    res.push((S1, r.call(Prim::Reshape, vec![x, shape_val(&sb)], vec![])?));
+                }
+            }
+        }
+        // L = cholesky(A), A symmetric: gA = sym(L⁻ᵀ Φ(Lᵀ gL) L⁻¹) with Φ
+        // the lower triangle, diagonal halved, sym(X) = (X + Xᵀ) / 2.
+        P::Cholesky => {
+            let upper = kw_bool(&inp(1));
+            let (l, gl) = if upper {
+                (
+                    r.call(Prim::Transpose, vec![o.clone()], vec![])?,
+                    r.call(Prim::Transpose, vec![g.clone()], vec![])?,
+                )
+            } else {
+                (o.clone(), g.clone())
+            };
+            let n = sa.first().copied().unwrap_or(0);
+            let mut m = Vec::with_capacity(n * n);
+            for i in 0..n {
+                for j in 0..n {
+                    m.push(if i > j { 1.0 } else if i == j { 0.5 } else { 0.0 });
+                }
+            }
+            let phi = Value::from_array(Array::from_vec(&[n, n], m));
+            let lt = r.call(Prim::Transpose, vec![l.clone()], vec![])?;
+            let p = r.it.op_matmul(&lt, &gl)?;
+            let p = r.mul(&p, &phi)?;
+            let li = r.call(Prim::Inv, vec![l], vec![])?;
+            let lit = r.call(Prim::Transpose, vec![li.clone()], vec![])?;
+            let x = r.it.op_matmul(&lit, &p)?;
+            let x = r.it.op_matmul(&x, &li)?;
+            let xt = r.call(Prim::Transpose, vec![x.clone()], vec![])?;
+            let s2 = r.add(&x, &xt)?;
+            res.push((S0, r.mul(&s2, &num(0.5))?));
+        }
+        // P = pinv(A) (constant rank): gA = -Pᵀ g Pᵀ + (I - A P) gᵀ P Pᵀ
+        // + Pᵀ P gᵀ (I - P A)  (Golub and Pereyra).
+        P::Pinv => {
+            let pt = r.call(Prim::Transpose, vec![o.clone()], vec![])?;
+            let gt = r.call(Prim::Transpose, vec![g.clone()], vec![])?;
+            let (m, n) = (sa.first().copied().unwrap_or(0), sa.get(1).copied().unwrap_or(0));
+            let im = r.call(Prim::Eye, vec![Value::int(m as i64)], vec![])?;
+            let inn = r.call(Prim::Eye, vec![Value::int(n as i64)], vec![])?;
+            let t1 = r.it.op_matmul(&pt, g)?;
+            let t1 = r.it.op_matmul(&t1, &pt)?;
+            let ap = r.it.op_matmul(&a, &o)?;
+            let i_ap = r.b(B::Sub, &im, &ap)?;
+            let t2 = r.it.op_matmul(&i_ap, &gt)?;
+            let t2 = r.it.op_matmul(&t2, &o)?;
+            let t2 = r.it.op_matmul(&t2, &pt)?;
+            let pa = r.it.op_matmul(&o, &a)?;
+            let i_pa = r.b(B::Sub, &inn, &pa)?;
+            let t3 = r.it.op_matmul(&pt, &o)?;
+            let t3 = r.it.op_matmul(&t3, &gt)?;
+            let t3 = r.it.op_matmul(&t3, &i_pa)?;
+            let x = r.b(B::Sub, &t2, &t1)?;
+            res.push((S0, r.add(&x, &t3)?));
+        }
         // Handled by the unary rule above.
         P::Abs
         | P::Sqrt
@@ -1068,13 +1353,11 @@ fn builtin_rule(
         | P::Save
         | P::Loadtxt
         | P::Savetxt
-        | P::Pinv
         | P::Lstsq
         | P::Eig
         | P::Eigh
         | P::Svd
         | P::Qr
-        | P::Cholesky
         | P::MatrixRank
         | P::Plot
         | P::Scatter
@@ -1109,8 +1392,6 @@ fn builtin_rule(
         | P::OnesLike
         | P::Range
         | P::Split
-        | P::Tile
-        | P::Repeat
         | P::Floor
         | P::Ceil
         | P::Trunc
@@ -1125,15 +1406,10 @@ fn builtin_rule(
         | P::Argmax
         | P::Any
         | P::All
-        | P::Median
-        | P::Quantile
         | P::Cumprod
-        | P::Diff
-        | P::Sort
         | P::Argsort
         | P::Unique
         | P::Searchsorted
-        | P::Inner
         | P::Print
         | P::Len
         | P::Shape

@@ -113,7 +113,20 @@ impl Interp {
                 let mut inputs = args2.vals.clone();
                 inputs.extend(args2.rest.iter().cloned().map(Some));
                 let r = self.apply(p, args2)?;
-                if float_dtype(&r).is_none() || parents.is_empty() {
+                if parents.is_empty() {
+                    return Ok(r);
+                }
+                if matches!(r, Value::Tuple(_) | Value::Dict(_)) {
+                    // The tape follows one array per call: refuse rather
+                    // than hand back untraced results.
+                    return Err(Error::new(
+                        ErrorKind::Type,
+                        format!("{}() returns several values, and grad cannot follow them yet", p.name()),
+                    )
+                    .at(args.call)
+                    .with_help("compute this part outside the differentiated function"));
+                }
+                if float_dtype(&r).is_none() {
                     return Ok(r);
                 }
                 let span = args.call;

@@ -95,9 +95,11 @@ pub fn derivative(p: P) -> Derivative {
             "it takes a function, not numbers: nest grad(grad(f)) for higher derivatives",
         ),
         P::Load | P::Save | P::Loadtxt | P::Savetxt => Derivative::Not("it reads or writes a file"),
-        P::Pinv | P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr | P::Cholesky | P::MatrixRank => {
-            Derivative::Not("this decomposition has no gradient rule yet")
+        P::Pinv | P::Cholesky => Derivative::Rule,
+        P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr => {
+            Derivative::Not("it returns several arrays, and grad follows one result per call")
         }
+        P::MatrixRank => Derivative::Constant,
         P::Plot
         | P::Scatter
         | P::Hist
@@ -125,15 +127,11 @@ pub fn derivative(p: P) -> Derivative {
         | P::Shuffle => {
             Derivative::Not("random draws have no derivative with respect to their arguments")
         }
-        P::Split
-        | P::Tile
-        | P::Repeat
-        | P::Median
-        | P::Quantile
-        | P::Cumprod
-        | P::Diff
-        | P::Sort
-        | P::Inner => Derivative::Not("it has no gradient rule yet"),
+        P::Tile | P::Repeat | P::Median | P::Quantile | P::Diff | P::Sort | P::Inner => {
+            Derivative::Rule
+        }
+        P::Split => Derivative::Not("it returns several arrays, and grad follows one result per call"),
+        P::Cumprod => Derivative::Not("it has no gradient rule yet"),
         P::GpuAdapter => Derivative::Not("it reports the GPU in use"),
     }
 }
