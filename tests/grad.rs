@@ -73,9 +73,12 @@ const CASES: &[(&str, &str, &str)] = &[
     ("solve", "x -> sum(solve(reshape(x, 2, 2) + eye(2) * 3, x[:2]))", "[0.1, 0.2, -0.3, 0.4]"),
     ("det", "x -> det(reshape(x, 2, 2) + eye(2))", "[0.1, 0.2, -0.3, 0.4]"),
     ("norm", "x -> norm(x) + norm(reshape(x, 2, 2))", "[0.1, 0.2, -0.3, 0.4]"),
+    ("norm ords", "x -> norm(x, 1) + norm(x, inf) + norm(x, -inf) + norm(x, 3) + norm(x, 0.5) + norm(x, 0) + sum(norm(reshape(x, 2, 3), axis=1)) + sum(norm(reshape(x, 2, 3), 1, axis=0, keepdims=true))", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("matrix norm ords", "x -> norm(reshape(x, 2, 3), \"fro\") + norm(reshape(x, 2, 3), 1) + norm(reshape(x, 2, 3), -1) + norm(reshape(x, 3, 2), inf) + norm(reshape(x, 3, 2), -inf) + norm(reshape(x, 2, 3), \"nuc\") + norm(reshape(x, 2, 3), 2) + norm(reshape(x, 3, 2), -2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
     ("full", "x -> sum(full(4, x[0]) * arange(4.0)) + sum(full((2, 3), x[1] * x[2]) * x ** 2)", "[0.1, 0.2, -0.3]"),
     ("full_like", "x -> sum(full_like(x, x[1] * 2) * arange(3.0)) + sum(full_like(x, 1.0) * x)", "[0.1, 0.2, -0.3]"),
     ("linspace", "x -> sum(linspace(x[0], x[1], 5) ** 2) + sum(linspace(x[2], x[0] * 3, 4, endpoint=false) * arange(4.0))", "[0.1, 0.2, -0.3]"),
+    ("cumprod", "x -> sum(cumprod(x) * arange(6.0)) + sum(cumprod(reshape(x, 2, 3), axis=1) ** 2) + sum(cumprod(x * [1.0, 0.0, 1.0, 1.0, 0.0, 1.0]) * arange(6.0)) + sum(cumprod(reshape(x, 3, 2) * [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], axis=0) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
     ("sort", "x -> sum(sort(x) * arange(6.0)) + sum(sort(reshape(x, 2, 3), axis=0) * [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) + sum(sort(reshape(x, 3, 2), axis=none) ** 3)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
     ("median", "x -> median(x) * 3 + sum(median(reshape(x, 2, 3), axis=1) ** 2) + sum(median(reshape(x, 3, 2), axis=0, keepdims=true))", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
     ("quantile", "x -> quantile(x, 0.3) * 2 + sum(quantile(reshape(x, 2, 3), 0.75, axis=1) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
@@ -239,7 +242,7 @@ fn grad_errors_show_shape_dtype_and_definition() {
         e.contains("differentiates float values") && e.contains("int64"),
         "{e}"
     );
-    let r = common::run("grad(x -> sum(cumprod(x)))([1.0, 2.0])");
+    let r = common::run("grad(x -> sum(eigh(reshape(x, 2, 2))[0]))([1.0, 2.0, 2.0, 1.0])");
     assert!(r
         .error
         .expect("must fail")
@@ -319,6 +322,24 @@ fn prod_at_zeros_and_repeated_index_writes() {
     }
 }
 
+/// stop_gradient: the value passes, its gradient does not.
+#[test]
+fn stop_gradient_blocks_only_the_gradient() {
+    assert_eq!(value("grad(x -> x * stop_gradient(x))(3.0)"), "3.0");
+    assert_eq!(
+        value("grad(x -> sum(x ** 2 - stop_gradient(x ** 2)))([1.0, 2.0])"),
+        "[2. 4.]"
+    );
+    assert_eq!(
+        value("(x -> sum(x ** 2 - stop_gradient(x ** 2)))([1.0, 2.0])"),
+        "0.0"
+    );
+    assert_eq!(
+        value("grad(p -> p[\"w\"] * stop_gradient(p)[\"w\"])({\"w\": 2.0})"),
+        "{\"w\": 2.0}"
+    );
+}
+
 /// Where no rule can follow a value, grad refuses: an error, never zeros.
 #[test]
 fn grad_refuses_instead_of_returning_zeros() {
@@ -327,8 +348,14 @@ fn grad_refuses_instead_of_returning_zeros() {
             "grad(x -> sum(unique(x)))([1.0, 2.0, 2.0])",
             "unique() cannot be differentiated yet",
         ),
-        ("grad(x -> sum(split(x, 2)[0]))([1.0, 2.0, 3.0, 4.0])", "split() cannot be differentiated yet"),
-        ("grad(x -> sum(svd(reshape(x, 2, 2))[1]))([1.0, 2.0, 3.0, 4.0])", "svd() cannot be differentiated yet"),
+        (
+            "grad(x -> sum(split(x, 2)[0]))([1.0, 2.0, 3.0, 4.0])",
+            "split() cannot be differentiated yet",
+        ),
+        (
+            "grad(x -> sum(svd(reshape(x, 2, 2))[1]))([1.0, 2.0, 3.0, 4.0])",
+            "svd() cannot be differentiated yet",
+        ),
         (
             "grad(x -> sum(array(((x[0], x[1]), (x[1], x[0])))))([1.0, 2.0])",
             "inside nested tuples",

@@ -374,7 +374,10 @@ fn take_along(r: &mut R, g: &Value, idx: &Array, axis: usize) -> Result<Value> {
         } else {
             let mut s = vec![1usize; nd];
             s[d] = n;
-            items.push(IndexItem::Array(Array::from_vec(&s, (0..n as i64).collect::<Vec<i64>>())));
+            items.push(IndexItem::Array(Array::from_vec(
+                &s,
+                (0..n as i64).collect::<Vec<i64>>(),
+            )));
         }
     }
     r.it.op_index(g, &Rc::new(items))
@@ -382,7 +385,11 @@ fn take_along(r: &mut R, g: &Value, idx: &Array, axis: usize) -> Result<Value> {
 
 /// `argsort` of a plain value along `axis`, as an int64 array.
 fn argsort_of(r: &mut R, x: &Value, axis: usize) -> Result<Array> {
-    let v = r.call(Prim::Argsort, vec![strip(x), Value::int(axis as i64)], vec![])?;
+    let v = r.call(
+        Prim::Argsort,
+        vec![strip(x), Value::int(axis as i64)],
+        vec![],
+    )?;
     crate::value::value_to_array(&v).ok_or_else(|| Error::value("internal: argsort gave no array"))
 }
 
@@ -400,14 +407,23 @@ fn int_axis(v: &Option<Value>, nd: usize) -> Result<Option<usize>> {
         None | Some(Value::None) => Ok(None),
         Some(x) => match crate::value::as_scalar(x) {
             Some(s) => norm_axis(s.as_i64(), nd).map(Some),
-            None => Err(Error::value("grad supports one integer axis here, not a tuple of axes")),
+            None => Err(Error::value(
+                "grad supports one integer axis here, not a tuple of axes",
+            )),
         },
     }
 }
 
 /// The cotangent of `quantile(a, q, axis)` (NumPy's linear method): each
 /// output is (1 - w) s[lo] + w s[hi] of the sorted slice `s`.
-fn quantile_rule(r: &mut R, a: &Value, q: f64, axis: &Option<Value>, keep: bool, g: &Value) -> Result<Value> {
+fn quantile_rule(
+    r: &mut R,
+    a: &Value,
+    q: f64,
+    axis: &Option<Value>,
+    keep: bool,
+    g: &Value,
+) -> Result<Value> {
     let sa = shape_of(a);
     let (x, ax) = match int_axis(axis, sa.len())? {
         Some(ax) => (strip(a), ax),
@@ -463,7 +479,11 @@ fn int_list(v: &Option<Value>) -> Result<Vec<i64>> {
 fn gather_axis(r: &mut R, x: &Value, idx: Vec<i64>, axis: usize) -> Result<Value> {
     let nd = shape_of(x).len();
     let mut items: Vec<IndexItem> = (0..nd)
-        .map(|_| IndexItem::Slice { start: None, stop: None, step: None })
+        .map(|_| IndexItem::Slice {
+            start: None,
+            stop: None,
+            step: None,
+        })
         .collect();
     let n = idx.len();
     items[axis] = IndexItem::Array(Array::from_vec(&[n], idx));
@@ -1134,19 +1154,132 @@ fn builtin_rule(
             res.push((S0, r.mul(&t, &it)?));
         }
         // d ‖a‖₂ = a / ‖a‖ (vector 2-norm and Frobenius norm)
+        // norm: vector ords p: sign(a) |a|^(p-1) / n^(p-1) (2: a / n; 1:
+        // sign(a); inf/-inf: sign(a) at the extreme entries, ties sharing;
+        // 0: a count, no gradient). Matrix ords: Frobenius as the 2-norm;
+        // 1/-1 (inf/-inf): sign(a) on the extreme columns (rows); 'nuc':
+        // U Vᵀ, 2/-2: u vᵀ of the extreme singular value.
         P::Norm => {
-            if inputs
-                .iter()
-                .skip(1)
-                .flatten()
-                .any(|v| !matches!(v, Value::None))
+            let ord = inp(1).filter(|v| !matches!(v, Value::None));
+            let axis = inp(2).filter(|v| !matches!(v, Value::None));
+            let keep = kw_bool(&inp(3));
+            let nd = sa.len();
+            let ax: Vec<usize> = match &axis {
+                None => (0..nd).collect(),
+                Some(Value::Tuple(t)) => t
+                    .iter()
+                    .map(|x| {
+                        norm_axis(
+                            crate::value::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
+                            nd,
+                        )
+                    })
+                    .collect::<Result<_>>()?,
+                Some(v) => vec![norm_axis(
+                    crate::value::as_scalar(v).map(|s| s.as_i64()).unwrap_or(0),
+                    nd,
+                )?],
+            };
+            let ge = expand_back(r, g, &sa, &axis, keep)?;
+            let oe = expand_back(r, &o, &sa, &axis, keep)?;
+            let plain = strip(&a);
+            let sign = r.u(U::Sign, &plain)?;
+            let name_ord = match &ord {
+                Some(Value::Str(s)) => Some(s.to_string()),
+                _ => None,
+            };
+            let p = ord
+                .as_ref()
+                .and_then(crate::value::as_scalar)
+                .map(|s| s.as_f64());
+            let ones =
+                |r: &mut R, m: Value| r.call(Prim::Where, vec![m, num(1.0), num(0.0)], vec![]);
+            // The entries (or whole columns/rows) where |a| (their sums)
+            // reach the norm, each with 1 / their number.
+            let extreme = |r: &mut R, vals: Value, over: Vec<i64>| -> Result<Value> {
+                let hit = r.b(B::Eq, &vals, &strip(&oe))?;
+                let hit = ones(r, hit)?;
+                let cnt = r.call(
+                    Prim::Sum,
+                    vec![hit.clone(), ints(&over)],
+                    vec![("keepdims", Value::bool(true))],
+                )?;
+                r.div(&hit, &cnt)
+            };
+            let absa = r.u(U::Abs, &plain)?;
+            let d = if ord.is_none()
+                || name_ord.as_deref() == Some("fro")
+                || (ax.len() == 1 && p == Some(2.0))
             {
+                r.div(&a, &oe)?
+            } else if ax.len() == 1 {
+                let pv = p.unwrap_or(2.0);
+                if pv == 0.0 {
+                    r.call(Prim::ZerosLike, vec![plain.clone()], vec![])?
+                } else if pv == 1.0 {
+                    sign
+                } else if pv.is_infinite() {
+                    let m = extreme(r, absa, vec![ax[0] as i64])?;
+                    r.mul(&sign, &m)?
+                } else {
+                    let absa_t = r.u(U::Abs, &a)?;
+                    let num_ = r.b(B::Pow, &absa_t, &num(pv - 1.0))?;
+                    let den = r.b(B::Pow, &oe, &num(pv - 1.0))?;
+                    let t = r.mul(&sign, &num_)?;
+                    r.div(&t, &den)?
+                }
+            } else if ax.len() == 2 && matches!(p, Some(v) if v.abs() == 1.0 || v.is_infinite()) {
+                // 1/-1: sums down the columns (over the first axis); inf: rows.
+                let pv = p.unwrap_or(1.0);
+                let (sum_ax, other) = if pv.abs() == 1.0 {
+                    (ax[0], ax[1])
+                } else {
+                    (ax[1], ax[0])
+                };
+                let sums = r.call(
+                    Prim::Sum,
+                    vec![absa, Value::int(sum_ax as i64)],
+                    vec![("keepdims", Value::bool(true))],
+                )?;
+                let m = extreme(r, sums, vec![other as i64])?;
+                r.mul(&sign, &m)?
+            } else if ax.len() == 2
+                && nd == 2
+                && (name_ord.as_deref() == Some("nuc") || matches!(p, Some(v) if v.abs() == 2.0))
+            {
+                if level_of(&a) > 0 {
+                    return Err(Error::value("grad: second derivatives of norm(ord='nuc'/2/-2) need svd's gradient, which is not supported yet"));
+                }
+                let usv = r.call(Prim::Svd, vec![plain.clone(), Value::bool(false)], vec![])?;
+                let Value::Tuple(t) = usv else {
+                    return Err(Error::value("internal: svd gave no (U, S, Vh)"));
+                };
+                let (u, vh) = (t[0].clone(), t[2].clone());
+                let k = shape_of(&t[1]).first().copied().unwrap_or(0);
+                if name_ord.as_deref() == Some("nuc") {
+                    r.it.op_matmul(&u, &vh)?
+                } else {
+                    let j = if p == Some(2.0) {
+                        0
+                    } else {
+                        k.saturating_sub(1)
+                    } as i64;
+                    let all = IndexItem::Slice {
+                        start: None,
+                        stop: None,
+                        step: None,
+                    };
+                    let uj =
+                        r.it.op_index(&u, &Rc::new(vec![all.clone(), IndexItem::Int(j)]))?;
+                    let vj = r.it.op_index(&vh, &Rc::new(vec![IndexItem::Int(j), all]))?;
+                    r.call(Prim::Outer, vec![uj, vj], vec![])?
+                }
+            } else {
                 return Err(Error::value(
-                    "grad of norm() supports the default 2-norm / Frobenius norm only",
+                    "grad of norm() does not support this ord and axis combination yet",
                 ));
-            }
-            let t = r.div(&a, &o)?;
-            res.push((S0, r.mul(g, &t)?));
+            };
+            res.push((S0, r.mul(&ge, &d)?));
         }
         // sort: the cotangent of each sorted position goes back to the
         // element that landed there.
@@ -1173,16 +1306,23 @@ fn builtin_rule(
             res.push((S0, x));
         }
         P::Quantile => {
-            let q = inp(1).and_then(|v| crate::value::as_scalar(&v)).ok_or_else(|| {
-                Error::value("grad of quantile() supports one q (a number), not an array of them")
-            })?;
+            let q = inp(1)
+                .and_then(|v| crate::value::as_scalar(&v))
+                .ok_or_else(|| {
+                    Error::value(
+                        "grad of quantile() supports one q (a number), not an array of them",
+                    )
+                })?;
             let x = quantile_rule(r, &a, q.as_f64(), &inp(2), kw_bool(&inp(3)), g)?;
             res.push((S0, x));
         }
         // diff(a)[i] = a[i+1] - a[i]: its adjoint is (0, g) - (g, 0) along
         // the axis, once per order.
         P::Diff => {
-            let n = inp(1).and_then(|v| crate::value::as_scalar(&v)).map(|s| s.as_i64()).unwrap_or(1);
+            let n = inp(1)
+                .and_then(|v| crate::value::as_scalar(&v))
+                .map(|s| s.as_i64())
+                .unwrap_or(1);
             let ax = int_axis(&inp(2).or(Some(Value::int(-1))), sa.len())?.unwrap_or(0);
             let mut gk = g.clone();
             for _ in 0..n.max(0) {
@@ -1190,8 +1330,19 @@ fn builtin_rule(
                 zs[ax] = 1;
                 let dt = float_dtype(&gk).unwrap_or(DType::F64);
                 let z = Value::from_array(Array::zeros(&zs, dt)?);
-                let front = r.call(Prim::Concatenate, vec![Value::tuple(vec![z.clone(), gk.clone()]), Value::int(ax as i64)], vec![])?;
-                let back = r.call(Prim::Concatenate, vec![Value::tuple(vec![gk, z]), Value::int(ax as i64)], vec![])?;
+                let front = r.call(
+                    Prim::Concatenate,
+                    vec![
+                        Value::tuple(vec![z.clone(), gk.clone()]),
+                        Value::int(ax as i64),
+                    ],
+                    vec![],
+                )?;
+                let back = r.call(
+                    Prim::Concatenate,
+                    vec![Value::tuple(vec![gk, z]), Value::int(ax as i64)],
+                    vec![],
+                )?;
                 gk = r.b(B::Sub, &front, &back)?;
             }
             res.push((S0, gk));
@@ -1227,7 +1378,11 @@ fn builtin_rule(
                 None => sa.iter().product(),
             };
             let reps = int_list(&inp(1))?;
-            let reps: Vec<i64> = if reps.len() == 1 { vec![reps[0]; n] } else { reps };
+            let reps: Vec<i64> = if reps.len() == 1 {
+                vec![reps[0]; n]
+            } else {
+                reps
+            };
             let mut ends = Vec::with_capacity(n);
             let mut acc = 0i64;
             for &k in &reps {
@@ -1240,7 +1395,11 @@ fn builtin_rule(
             let dt = float_dtype(&x).unwrap_or(DType::F64);
             let z = Value::from_array(Array::zeros(&zs, dt)?);
             let c = r.call(Prim::Cumsum, vec![x, Value::int(ax as i64)], vec![])?;
-            let c = r.call(Prim::Concatenate, vec![Value::tuple(vec![z, c]), Value::int(ax as i64)], vec![])?;
+            let c = r.call(
+                Prim::Concatenate,
+                vec![Value::tuple(vec![z, c]), Value::int(ax as i64)],
+                vec![],
+            )?;
             let hi = gather_axis(r, &c, ends, ax)?;
             let lo = gather_axis(r, &c, starts, ax)?;
             let d = r.b(B::Sub, &hi, &lo)?;
@@ -1287,7 +1446,13 @@ fn builtin_rule(
             let mut m = Vec::with_capacity(n * n);
             for i in 0..n {
                 for j in 0..n {
-                    m.push(if i > j { 1.0 } else if i == j { 0.5 } else { 0.0 });
+                    m.push(if i > j {
+                        1.0
+                    } else if i == j {
+                        0.5
+                    } else {
+                        0.0
+                    });
                 }
             }
             let phi = Value::from_array(Array::from_vec(&[n, n], m));
@@ -1307,7 +1472,10 @@ fn builtin_rule(
         P::Pinv => {
             let pt = r.call(Prim::Transpose, vec![o.clone()], vec![])?;
             let gt = r.call(Prim::Transpose, vec![g.clone()], vec![])?;
-            let (m, n) = (sa.first().copied().unwrap_or(0), sa.get(1).copied().unwrap_or(0));
+            let (m, n) = (
+                sa.first().copied().unwrap_or(0),
+                sa.get(1).copied().unwrap_or(0),
+            );
             let im = r.call(Prim::Eye, vec![Value::int(m as i64)], vec![])?;
             let inn = r.call(Prim::Eye, vec![Value::int(n as i64)], vec![])?;
             let t1 = r.it.op_matmul(&pt, g)?;
@@ -1324,6 +1492,69 @@ fn builtin_rule(
             let t3 = r.it.op_matmul(&t3, &i_pa)?;
             let x = r.b(B::Sub, &t2, &t1)?;
             res.push((S0, r.add(&x, &t3)?));
+        }
+        // cumprod: out_i = prod_{k<=i} a_k, so ga_j = sum_{i>=j} g_i
+        // prod_{k<=i, k!=j} a_k. Without zeros that is revcumsum(g out) / a;
+        // with a zero, each row j of cumprod(a with a_j = 1) gives the
+        // products directly (n^2 work along the axis).
+        P::Cumprod => {
+            let ax_in = inp(1).filter(|v| !matches!(v, Value::None));
+            let (x, gx, ox, ax) = match &ax_in {
+                Some(_) => (
+                    a.clone(),
+                    g.clone(),
+                    o.clone(),
+                    int_axis(&ax_in, sa.len())?.unwrap_or(0),
+                ),
+                None => (
+                    r.call(Prim::Flatten, vec![a.clone()], vec![])?,
+                    g.clone(),
+                    o.clone(),
+                    0,
+                ),
+            };
+            let axv = Value::int(ax as i64);
+            let has_zero = crate::value::value_to_array(&strip(&x))
+                .is_some_and(|v| v.to_f64_vec().iter().any(|e| *e == 0.0));
+            let ga = if !has_zero {
+                let t = r.mul(&gx, &ox)?;
+                let f = r.call(Prim::Flip, vec![t, axv.clone()], vec![])?;
+                let c = r.call(Prim::Cumsum, vec![f, axv.clone()], vec![])?;
+                let c = r.call(Prim::Flip, vec![c, axv], vec![])?;
+                r.div(&c, &x)?
+            } else {
+                // Move the axis last: x (..., n).
+                let xs = shape_of(&x);
+                let nd = xs.len();
+                let mut perm: Vec<i64> = (0..nd as i64).filter(|&d| d != ax as i64).collect();
+                perm.push(ax as i64);
+                let mut inv = vec![0i64; nd];
+                for (i, &p) in perm.iter().enumerate() {
+                    inv[p as usize] = i as i64;
+                }
+                let xt = r.call(Prim::Transpose, vec![x.clone(), ints(&perm)], vec![])?;
+                let gt = r.call(Prim::Transpose, vec![gx, ints(&perm)], vec![])?;
+                let n = xs[ax];
+                let eye = Value::from_array(Array::from_vec(
+                    &[n, n],
+                    (0..n * n).map(|k| k / n == k % n).collect::<Vec<bool>>(),
+                ));
+                let xe = r.call(Prim::ExpandDims, vec![xt, Value::int(-2)], vec![])?;
+                let b = r.call(Prim::Where, vec![eye, num(1.0), xe], vec![])?;
+                let c = r.call(Prim::Cumprod, vec![b, Value::int(-1)], vec![])?;
+                let upper = Value::from_array(Array::from_vec(
+                    &[n, n],
+                    (0..n * n)
+                        .map(|k| (k % n >= k / n) as u8 as f64)
+                        .collect::<Vec<f64>>(),
+                ));
+                let ge = r.call(Prim::ExpandDims, vec![gt, Value::int(-2)], vec![])?;
+                let t = r.mul(&ge, &c)?;
+                let t = r.mul(&t, &upper)?;
+                let t = r.call(Prim::Sum, vec![t, Value::int(-1)], vec![])?;
+                r.call(Prim::Transpose, vec![t, ints(&inv)], vec![])?
+            };
+            res.push((S0, r.call(Prim::Reshape, vec![ga, shape_val(&sa)], vec![])?));
         }
         // Handled by the unary rule above.
         P::Abs
@@ -1375,6 +1606,7 @@ fn builtin_rule(
         | P::Subplot
         | P::Savefig
         | P::Show
+        | P::StopGradient
         | P::Seed
         | P::Rand
         | P::Randn
@@ -1406,7 +1638,6 @@ fn builtin_rule(
         | P::Argmax
         | P::Any
         | P::All
-        | P::Cumprod
         | P::Argsort
         | P::Unique
         | P::Searchsorted

@@ -65,6 +65,8 @@ pub fn derivative(p: P) -> Derivative {
         P::Shape | P::Ndim | P::Size | P::Dtype | P::Len | P::Type | P::Device | P::Keys => {
             Derivative::Constant
         }
+        // a constant by definition: the trace is stripped
+        P::StopGradient => Derivative::Constant,
         // indices and sets: piecewise constant
         P::Argmin | P::Argmax | P::Argsort | P::Searchsorted => Derivative::Constant,
         P::Unique => Derivative::Not("the size of its result depends on the values"),
@@ -127,11 +129,18 @@ pub fn derivative(p: P) -> Derivative {
         | P::Shuffle => {
             Derivative::Not("random draws have no derivative with respect to their arguments")
         }
-        P::Tile | P::Repeat | P::Median | P::Quantile | P::Diff | P::Sort | P::Inner => {
-            Derivative::Rule
+        P::Tile
+        | P::Repeat
+        | P::Median
+        | P::Quantile
+        | P::Diff
+        | P::Sort
+        | P::Inner
+        | P::Cumprod => Derivative::Rule,
+        P::Split => {
+            Derivative::Not("it returns several arrays, and grad follows one result per call")
         }
-        P::Split => Derivative::Not("it returns several arrays, and grad follows one result per call"),
-        P::Cumprod => Derivative::Not("it has no gradient rule yet"),
+
         P::GpuAdapter => Derivative::Not("it reports the GPU in use"),
     }
 }
@@ -277,6 +286,7 @@ pub fn elementwise(p: P) -> Option<U> {
         | P::Dtype
         | P::Astype
         | P::Copy
+        | P::StopGradient
         | P::Assert
         | P::Help
         | P::Type
@@ -363,6 +373,7 @@ pub fn on_gpu(p: P) -> OnGpu {
         | P::BroadcastTo
         | P::ExpandDims
         | P::Copy
+        | P::StopGradient
         | P::Astype
         | P::Concatenate => OnGpu::Kernel,
         // computed on the CPU: the GPU arguments are read back, with a note
@@ -611,6 +622,7 @@ pub fn fusion(p: P) -> Fusion {
         | P::Dtype
         | P::Astype
         | P::Copy
+        | P::StopGradient
         | P::Assert
         | P::Help
         | P::Type
