@@ -108,6 +108,24 @@ pub fn sum_to(it: &mut Interp, g: &Value, shape: &[usize]) -> Result<Value> {
     )
 }
 
+/// The axes a reduction's `axis` argument names, normalized (`None`: all
+/// `nd` of them). The forward call accepted only an int or a tuple of ints,
+/// so anything else here is an error, not a guess.
+fn reduced_axes(axis: &Option<Value>, nd: usize) -> Result<Vec<usize>> {
+    let one = |v: &Value| match crate::value::as_scalar(v) {
+        Some(Scalar::I64(i)) => norm_axis(i, nd),
+        _ => Err(Error::type_(format!(
+            "axis must be an int or a tuple of ints, got {}",
+            v.describe()
+        ))),
+    };
+    match axis {
+        None | Some(Value::None) => Ok((0..nd).collect()),
+        Some(Value::Tuple(t)) => t.iter().map(one).collect(),
+        Some(v) => Ok(vec![one(v)?]),
+    }
+}
+
 /// Bring a reduced cotangent back to the input's shape.
 fn expand_back(
     r: &mut R,
@@ -117,20 +135,7 @@ fn expand_back(
     keepdims: bool,
 ) -> Result<Value> {
     let nd = in_shape.len();
-    let axes: Vec<usize> = match axis {
-        None | Some(Value::None) => (0..nd).collect(),
-        Some(Value::Num(s, _)) => vec![norm_axis(s.as_i64(), nd)?],
-        Some(Value::Tuple(t)) => t
-            .iter()
-            .map(|x| {
-                norm_axis(
-                    crate::value::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
-                    nd,
-                )
-            })
-            .collect::<Result<_>>()?,
-        Some(_) => (0..nd).collect(),
-    };
+    let axes = reduced_axes(axis, nd)?;
     let g = if keepdims {
         g.clone()
     } else {
@@ -142,23 +147,12 @@ fn expand_back(
     r.call(Prim::BroadcastTo, vec![g, shape_val(in_shape)], vec![])
 }
 
+/// The number of elements a reduction over `axis` combines into each output.
 fn count(in_shape: &[usize], axis: &Option<Value>) -> Result<f64> {
-    let nd = in_shape.len();
-    Ok(match axis {
-        None | Some(Value::None) => in_shape.iter().product::<usize>() as f64,
-        Some(Value::Num(s, _)) => in_shape[norm_axis(s.as_i64(), nd)?] as f64,
-        Some(Value::Tuple(t)) => {
-            let mut n = 1.0;
-            for x in t.iter() {
-                n *= in_shape[norm_axis(
-                    crate::value::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
-                    nd,
-                )?] as f64;
-            }
-            n
-        }
-        Some(_) => 1.0,
-    })
+    Ok(reduced_axes(axis, in_shape.len())?
+        .iter()
+        .map(|&i| in_shape[i] as f64)
+        .product())
 }
 
 fn kw_bool(v: &Option<Value>) -> bool {
@@ -1164,22 +1158,7 @@ fn builtin_rule(
             let axis = inp(2).filter(|v| !matches!(v, Value::None));
             let keep = kw_bool(&inp(3));
             let nd = sa.len();
-            let ax: Vec<usize> = match &axis {
-                None => (0..nd).collect(),
-                Some(Value::Tuple(t)) => t
-                    .iter()
-                    .map(|x| {
-                        norm_axis(
-                            crate::value::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
-                            nd,
-                        )
-                    })
-                    .collect::<Result<_>>()?,
-                Some(v) => vec![norm_axis(
-                    crate::value::as_scalar(v).map(|s| s.as_i64()).unwrap_or(0),
-                    nd,
-                )?],
-            };
+            let ax = reduced_axes(&axis, nd)?;
             let ge = expand_back(r, g, &sa, &axis, keep)?;
             let oe = expand_back(r, &o, &sa, &axis, keep)?;
             let plain = strip(&a);
