@@ -16,7 +16,8 @@ impl StateMap {
             .entry(TypeId::of::<T>())
             .or_insert_with(|| Box::new(T::default()))
             .downcast_mut::<T>()
-            // The entry under T's TypeId was made from a T just above.
+            // cannot fail: entries are only made here, the one under T's
+            // TypeId from `T::default()` (the map's field is private).
             .expect("state map entry has its key's type")
     }
 }

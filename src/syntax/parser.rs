@@ -620,15 +620,14 @@ impl<'a> Builder<'a> {
     fn expr_list(&self, p: Pair<Rule>) -> Result<Expr> {
         let span = self.span(&p);
         let trailing_comma = p.as_str().trim_end().ends_with(',');
-        let items: Vec<Expr> = p
+        let mut items: Vec<Expr> = p
             .into_inner()
             .map(|e| self.expr(e))
             .collect::<Result<_>>()?;
         if items.len() == 1 && !trailing_comma {
-            return Ok(items
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| unreachable!("len checked")));
+            if let Some(e) = items.pop() {
+                return Ok(e);
+            }
         }
         Ok(Expr {
             kind: ExprKind::Tuple(items),
@@ -957,10 +956,11 @@ impl<'a> Builder<'a> {
                     }
                 }
                 if items.len() == 1 && !comma {
-                    let mut e = items.pop().unwrap_or_else(|| unreachable!("len checked"));
-                    e.paren = true;
-                    e.span = span;
-                    return Ok(e);
+                    if let Some(mut e) = items.pop() {
+                        e.paren = true;
+                        e.span = span;
+                        return Ok(e);
+                    }
                 }
                 ExprKind::Tuple(items)
             }

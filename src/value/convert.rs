@@ -10,10 +10,7 @@ use crate::value::{Func, Value};
 /// Build an array from evaluated list items (`[1, 2.5]`, `[[1, 2], [3, 4]]`).
 pub fn list_to_array(vals: &[(Value, Span)], span: Span) -> Result<Array> {
     if vals.is_empty() {
-        return Ok(Array::F64(
-            ndarray::ArcArray::from_shape_vec(ndarray::IxDyn(&[0]), vec![])
-                .unwrap_or_else(|_| unreachable!("empty shape")),
-        ));
+        return Ok(Array::F64(ndarray::ArcArray::from_vec(vec![]).into_dyn()));
     }
     let mut arrays = Vec::with_capacity(vals.len());
     for (v, s) in vals {
