@@ -3,7 +3,7 @@
 //! CPU kernels (contiguous fast paths, rayon above a size threshold).
 
 use super::dtype::{result_type, DType, Scalar};
-use super::{broadcast_shapes, check_size, fmt_shape, Arr, Array, Element};
+use super::{broadcast_shapes, check_size, fmt_shape, vmath, Arr, Array, Element};
 use crate::diagnostics::{Error, ErrorKind, Result};
 use ndarray::{ArcArray, ArrayD, IxDyn, Zip};
 use num_traits::Float;
@@ -779,8 +779,16 @@ fn unary_array(op: UnaryOp, a: &Array) -> Array {
     }
 }
 
-fn float_unary<T: Element + Float>(op: UnaryOp, x: &Arr<T>) -> Array {
+fn float_unary<T: Element + Float + vmath::Lane + Default>(op: UnaryOp, x: &Arr<T>) -> Array {
     use UnaryOp::*;
+    if let Some(f) = vmath::Fun::of(op) {
+        let par_from = if f == vmath::Fun::Sqrt {
+            PAR_THRESHOLD
+        } else {
+            PAR_THRESHOLD_COSTLY
+        };
+        return T::wrap(vmath_map(f, x, par_from));
+    }
     match op {
         IsNan => Array::Bool(map(x, |v| v.is_nan())),
         IsInf => Array::Bool(map(x, |v| v.is_infinite())),
@@ -801,31 +809,45 @@ fn float_unary<T: Element + Float>(op: UnaryOp, x: &Arr<T>) -> Array {
     }
 }
 
+/// `f` over every element through the vectorised kernels (`vmath`).
+fn vmath_map<T: Element + vmath::Lane>(f: vmath::Fun, x: &Arr<T>, par_from: usize) -> Arr<T> {
+    if let Some(s) = x.as_slice() {
+        return from_vec(x.shape(), vmath::map_vec(f, s, par_from));
+    }
+    let c = x.as_standard_layout();
+    match c.as_slice() {
+        Some(s) => from_vec(x.shape(), vmath::map_vec(f, s, par_from)),
+        None => unreachable!("as_standard_layout is contiguous"),
+    }
+}
+
 /// The float-to-float function of a unary op (`None` for the predicates
 /// and `+x`); shared by the plain kernels and the fused ones.
-pub(crate) fn float_fn<T: Float>(op: UnaryOp) -> Option<fn(T) -> T> {
+/// The maths functions are `vmath`'s kernels, one value at a time.
+pub(crate) fn float_fn<T: Float + vmath::Lane>(op: UnaryOp) -> Option<fn(T) -> T> {
+    use vmath::{scalar, Fun};
     use UnaryOp::*;
     Some(match op {
         IsNan | IsInf | IsFinite | Pos => return None,
         Neg => |v: T| -v,
         Invert => |v: T| v,
         Abs => |v: T| v.abs(),
-        Sqrt => |v: T| v.sqrt(),
-        Exp => |v: T| v.exp(),
-        Log => |v: T| v.ln(),
-        Log2 => |v: T| v.log2(),
-        Log10 => |v: T| v.log10(),
-        Log1p => |v: T| v.ln_1p(),
-        Expm1 => |v: T| v.exp_m1(),
-        Sin => |v: T| v.sin(),
-        Cos => |v: T| v.cos(),
-        Tan => |v: T| v.tan(),
-        Arcsin => |v: T| v.asin(),
-        Arccos => |v: T| v.acos(),
-        Arctan => |v: T| v.atan(),
-        Sinh => |v: T| v.sinh(),
-        Cosh => |v: T| v.cosh(),
-        Tanh => |v: T| v.tanh(),
+        Sqrt => |v: T| scalar(Fun::Sqrt, v),
+        Exp => |v: T| scalar(Fun::Exp, v),
+        Log => |v: T| scalar(Fun::Log, v),
+        Log2 => |v: T| scalar(Fun::Log2, v),
+        Log10 => |v: T| scalar(Fun::Log10, v),
+        Log1p => |v: T| scalar(Fun::Log1p, v),
+        Expm1 => |v: T| scalar(Fun::Expm1, v),
+        Sin => |v: T| scalar(Fun::Sin, v),
+        Cos => |v: T| scalar(Fun::Cos, v),
+        Tan => |v: T| scalar(Fun::Tan, v),
+        Arcsin => |v: T| scalar(Fun::Arcsin, v),
+        Arccos => |v: T| scalar(Fun::Arccos, v),
+        Arctan => |v: T| scalar(Fun::Arctan, v),
+        Sinh => |v: T| scalar(Fun::Sinh, v),
+        Cosh => |v: T| scalar(Fun::Cosh, v),
+        Tanh => |v: T| scalar(Fun::Tanh, v),
         Floor => |v: T| v.floor(),
         Ceil => |v: T| v.ceil(),
         Trunc => |v: T| v.trunc(),

@@ -9,7 +9,7 @@
 
 use super::elementwise::{float_fn, float_op, BinaryOp, FloatK, UnaryOp};
 use super::shape_ops::PAR_THRESHOLD;
-use super::{Arr, Element};
+use super::{vmath, Arr, Element};
 use ndarray::{ArrayD, IxDyn};
 use num_traits::Float;
 use rayon::prelude::*;
@@ -78,7 +78,11 @@ enum Src {
 
 /// Run `prog` over `inputs` (equal-length slices) into a new array of `shape`.
 /// The caller has validated the program with `check`.
-pub fn run<T: Element + Float>(prog: &[Step], inputs: &[&[T]], shape: &[usize]) -> Option<Arr<T>> {
+pub fn run<T: Element + Float + vmath::Lane + Default>(
+    prog: &[Step],
+    inputs: &[&[T]],
+    shape: &[usize],
+) -> Option<Arr<T>> {
     let depth = check(prog, inputs.len())?;
     RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let n: usize = shape.iter().product();
@@ -127,7 +131,7 @@ pub fn run<T: Element + Float>(prog: &[Step], inputs: &[&[T]], shape: &[usize]) 
 }
 
 /// Evaluate the program on elements `start .. start + dst.len()`.
-fn eval_block<T: Element + Float>(
+fn eval_block<T: Element + Float + vmath::Lane + Default>(
     prog: &[Step],
     inputs: &[&[T]],
     start: usize,
@@ -151,14 +155,20 @@ fn eval_block<T: Element + Float>(
             }
             Step::Unary(op) => {
                 let Some(f) = float_fn::<T>(op) else { return };
+                let vf = vmath::Fun::of(op);
                 let x = stack.pop();
                 let t = match x {
                     Some(Src::Tmp(t)) => t,
                     Some(Src::In(i)) => {
                         let Some(t) = free.pop() else { return };
                         let src = &inputs[i][start..start + len];
-                        for (o, &v) in tmp[t][..len].iter_mut().zip(src) {
-                            *o = f(v);
+                        match vf {
+                            Some(vf) => vmath::apply_into(vf, src, &mut tmp[t][..len]),
+                            None => {
+                                for (o, &v) in tmp[t][..len].iter_mut().zip(src) {
+                                    *o = f(v);
+                                }
+                            }
                         }
                         stack.push(Src::Tmp(t));
                         continue;
@@ -171,8 +181,13 @@ fn eval_block<T: Element + Float>(
                     }
                     None => return,
                 };
-                for o in tmp[t][..len].iter_mut() {
-                    *o = f(*o);
+                match vf {
+                    Some(vf) => vmath::apply_inplace(vf, &mut tmp[t][..len]),
+                    None => {
+                        for o in tmp[t][..len].iter_mut() {
+                            *o = f(*o);
+                        }
+                    }
                 }
                 stack.push(Src::Tmp(t));
             }

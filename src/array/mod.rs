@@ -14,6 +14,7 @@ pub mod linalg;
 pub mod reduce;
 pub mod shape_ops;
 pub mod sort;
+pub mod vmath;
 
 pub use dtype::{DType, Scalar};
 
