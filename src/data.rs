@@ -1635,11 +1635,12 @@ pub fn sprintf_row(fmt: &str, vals: &[f64]) -> std::result::Result<String, Strin
 mod tests {
     use super::*;
 
-    fn tmpdir(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("arr-data-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&d);
-        fs::create_dir_all(&d).unwrap();
-        d
+    /// A scratch folder that removes itself when dropped.
+    fn tmpdir(tag: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("arr-data-{tag}-"))
+            .tempdir()
+            .unwrap()
     }
 
     fn entries(d: &Path) -> Vec<String> {
@@ -1681,7 +1682,8 @@ mod tests {
 
     #[test]
     fn failed_write_leaves_no_target_and_no_temp() {
-        let d = tmpdir("fail-new");
+        let tmp = tmpdir("fail-new");
+        let d = tmp.path();
         let p = d.join("x.npy");
         let a = big();
         let r = write_atomic_with(
@@ -1725,12 +1727,12 @@ mod tests {
                 assert!(entries(&d).is_empty(), "left behind: {:?}", entries(&d));
             }
         }
-        fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn failed_write_keeps_existing_target() {
-        let d = tmpdir("fail-old");
+        let tmp = tmpdir("fail-old");
+        let d = tmp.path();
         let p = d.join("x.npy");
         let old = Array::from_vec(&[3], vec![1i64, 2, 3]);
         save_npy(&p, &old).unwrap();
@@ -1764,12 +1766,12 @@ mod tests {
         save_npy(&p, &a).unwrap();
         assert_eq!(load_npy(&p).unwrap().to_f64_vec(), a.to_f64_vec());
         assert_eq!(entries(&d), vec!["x.npy".to_string()]);
-        fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn write_into_missing_folder_is_an_io_error() {
-        let d = tmpdir("missing");
+        let tmp = tmpdir("missing");
+        let d = tmp.path();
         let p = d.join("nope").join("x.npy");
         let e = save_npy(&p, &big()).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Io);
@@ -1778,7 +1780,6 @@ mod tests {
         let e = save_npy(&d, &big()).unwrap_err();
         assert!(e.help.unwrap().contains("folder"));
         assert!(entries(&d).is_empty());
-        fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

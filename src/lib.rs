@@ -8,6 +8,8 @@ pub mod data;
 pub mod diagnostics;
 pub mod eval;
 pub mod gpu;
+#[cfg(feature = "jupyter")]
+pub mod kernel;
 pub mod output;
 pub mod plot;
 pub mod repl;

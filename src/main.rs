@@ -13,6 +13,7 @@ usage:
   arr -e 'CODE'            run code, print the value of the last statement
   arr --device gpu FILE    run with GPU as the default device
   arr --sandbox FILE       run untrusted code: files only in the script's folder
+  arr kernel install [--user|--prefix P]   register arr as a Jupyter kernel
   arr --help | --version
 ";
 
@@ -29,7 +30,9 @@ fn main() -> ExitCode {
     // Ctrl-C stops the running computation at the next loop iteration or
     // call (the REPL keeps its session); a second Ctrl-C before that quits.
     let _ = ctrlc::set_handler(|| {
-        if arr::eval::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        if arr::eval::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst)
+            && arr::eval::SIGINT_QUITS.load(std::sync::atomic::Ordering::SeqCst)
+        {
             std::process::exit(130);
         }
     });
@@ -51,6 +54,9 @@ fn color() -> bool {
 }
 
 fn run(args: Vec<String>) -> ExitCode {
+    if args.first().map(|a| a.as_str()) == Some("kernel") {
+        return kernel(&args[1..]);
+    }
     let mut it = Interp::new(Box::new(StdOutput));
     let mut i = 0;
     let mut sandbox = false;
@@ -110,7 +116,7 @@ fn run(args: Vec<String>) -> ExitCode {
                         // Like the REPL: a trailing `;` or a none value prints nothing.
                         if !code.trim_end().ends_with(';') && !matches!(v, arr::value::Value::None)
                         {
-                            it.out.print(&arr::eval::repr(&v));
+                            it.out.result(&v);
                         }
                         ExitCode::SUCCESS
                     }
@@ -154,4 +160,15 @@ fn run(args: Vec<String>) -> ExitCode {
         return ExitCode::from(2);
     }
     arr::repl::run(&mut it)
+}
+
+#[cfg(feature = "jupyter")]
+fn kernel(args: &[String]) -> ExitCode {
+    arr::kernel::main(args)
+}
+
+#[cfg(not(feature = "jupyter"))]
+fn kernel(_: &[String]) -> ExitCode {
+    eprintln!("arr: this arr was built without the Jupyter kernel (cargo feature `jupyter`)");
+    ExitCode::FAILURE
 }

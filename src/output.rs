@@ -6,9 +6,11 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
 
+use crate::diagnostics::Error;
 use crate::plot::term::{self, Mode};
 use crate::plot::text::Opts as TextOpts;
 use crate::plot::Figure;
+use crate::value::Value;
 
 pub trait Output {
     /// Text for standard output (a line without its trailing newline).
@@ -20,6 +22,23 @@ pub trait Output {
     /// through `print` (so `Capture` records it for tests).
     fn figure(&mut self, fig: &Figure) {
         self.print(&crate::plot::text::render(fig, &TextOpts::default()));
+    }
+    /// The REPL (or a notebook cell) after a statement changed the figure;
+    /// `show()` calls `figure`. By default the same: draw it now. The
+    /// Jupyter kernel keeps the last one and shows it when the cell ends.
+    fn figure_changed(&mut self, fig: &Figure) {
+        self.figure(fig);
+    }
+    /// The value of an entry's last expression (the REPL, `-e`, a notebook
+    /// cell): by default its printed form through `print`.
+    fn result(&mut self, v: &Value) {
+        self.print(&crate::eval::repr(v));
+    }
+    /// An error the session survives (REPL entry, notebook cell): `e` and
+    /// its ariadne report `report`. By default the report through `warn`.
+    fn error(&mut self, e: &Error, report: &str) {
+        let _ = e;
+        self.warn(report);
     }
 }
 

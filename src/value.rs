@@ -65,7 +65,38 @@ impl Closure {
     }
 }
 
+/// The attributes every array-like value has (`a.shape`), with what each
+/// gives: the evaluator's attribute lookup, its error help, REPL completion
+/// and `help()` all read this one list.
+pub const ATTRIBUTES: &[(&str, &str)] = &[
+    ("T", "the transpose"),
+    ("shape", "the dimensions, a tuple"),
+    ("ndim", "the number of dimensions"),
+    ("size", "the number of elements"),
+    ("dtype", "the element type"),
+    ("device", "\"cpu\" or \"gpu\""),
+    ("nbytes", "the bytes its elements take"),
+];
+
 impl Value {
+    /// The shape of an array-like value: a number is 0-d, arrays on either
+    /// device and traced values have theirs; `None` for strings, tuples,
+    /// dicts, functions, dtypes and none.
+    pub fn shape(&self) -> Option<Vec<usize>> {
+        match self {
+            Value::Num(..) => Some(Vec::new()),
+            Value::Array(a) => Some(a.shape().to_vec()),
+            Value::Gpu(g) => Some(g.shape.clone()),
+            Value::Traced(t) => t.value.shape(),
+            Value::Str(_)
+            | Value::Tuple(_)
+            | Value::Dict(_)
+            | Value::Func(_)
+            | Value::DType(_)
+            | Value::None => None,
+        }
+    }
+
     pub fn int(i: i64) -> Value {
         Value::Num(Scalar::I64(i), false)
     }

@@ -8,13 +8,10 @@ use arr::array::Array;
 use arr::data::{is_temp_name, write_atomic_with, write_npy, write_text, WriteFail};
 use arr::diagnostics::ErrorKind;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("arr-atomic-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmpdir(tag: &str) -> common::Scratch {
+    common::Scratch::new(&format!("atomic-{tag}"))
 }
 
 fn entries(d: &Path) -> Vec<String> {
@@ -95,7 +92,6 @@ fn savetxt_and_save_with_a_full_disk_keep_the_old_file() {
         assert_eq!(std::fs::read(&q).unwrap(), b"old");
     }
     assert_eq!(entries(&d), vec!["a.npy", "t.txt"]);
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
@@ -106,7 +102,7 @@ fn a_format_error_midway_keeps_the_old_file() {
     let r = common::run_named(
         "<t>",
         "savetxt(\"t.txt\", ones(4, 3), header=\"h\", fmt=(\"%d\", \"%d\"))",
-        Some(d.clone()),
+        Some(d.to_path_buf()),
     );
     assert!(
         r.error.is_some(),
@@ -114,7 +110,6 @@ fn a_format_error_midway_keeps_the_old_file() {
     );
     assert_eq!(std::fs::read_to_string(d.join("t.txt")).unwrap(), "old\n");
     assert_eq!(entries(&d), vec!["t.txt"]);
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
@@ -126,14 +121,13 @@ fn missing_folder_is_a_file_error_and_creates_nothing() {
         "savetxt(\"nope/a.txt\", [1, 2])",
         "savetxt(\"nope/a.csv\", [[1, 2]])",
     ] {
-        let r = common::run_named("<t>", code, Some(d.clone()));
+        let r = common::run_named("<t>", code, Some(d.to_path_buf()));
         assert_eq!(r.kind, Some(ErrorKind::Io), "`{code}`: {:?}", r.error);
         let rep = r.error.unwrap();
         assert!(rep.contains("nope/a."), "{rep}");
         assert!(rep.contains("Help:"), "{rep}");
     }
     assert!(entries(&d).is_empty(), "{:?}", entries(&d));
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
@@ -141,7 +135,7 @@ fn read_only_folder_keeps_the_old_file() {
     use std::os::unix::fs::PermissionsExt;
     let d = tmpdir("ro");
     let p = d.join("a.npy");
-    let r = common::run_named("<t>", "save(\"a.npy\", [1, 2, 3])", Some(d.clone()));
+    let r = common::run_named("<t>", "save(\"a.npy\", [1, 2, 3])", Some(d.to_path_buf()));
     assert!(r.error.is_none());
     let before = std::fs::read(&p).unwrap();
     std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o555)).unwrap();
@@ -157,14 +151,13 @@ fn read_only_folder_keeps_the_old_file() {
             "savetxt(\"a.npy\", [9, 9])",
             "save(\"b.npy\", [9])",
         ] {
-            let r = common::run_named("<t>", code, Some(d.clone()));
+            let r = common::run_named("<t>", code, Some(d.to_path_buf()));
             assert_eq!(r.kind, Some(ErrorKind::Io), "`{code}`: {:?}", r.error);
         }
         assert_eq!(std::fs::read(&p).unwrap(), before);
         assert_eq!(entries(&d), vec!["a.npy"]);
     }
     std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
@@ -210,7 +203,6 @@ fn a_killed_save_never_leaves_a_partial_target() {
     for n in entries(&d) {
         assert!(n == "big.npy" || n == "s.arr" || is_temp_name(&n), "{n}");
     }
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
@@ -230,7 +222,7 @@ fn a_pipe_is_written_in_place_not_replaced() {
     let r = common::run_named(
         "<t>",
         "savetxt(\"pipe\", [1.5, 2.5], fmt=\"%.1f\")",
-        Some(d.clone()),
+        Some(d.to_path_buf()),
     );
     assert!(r.error.is_none(), "{:?}", r.error);
     assert_eq!(reader.join().unwrap(), "1.5\n2.5\n");
@@ -238,5 +230,4 @@ fn a_pipe_is_written_in_place_not_replaced() {
     // and nothing else was left in the folder.
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
     assert_eq!(entries(&d), vec!["pipe"]);
-    std::fs::remove_dir_all(&d).unwrap();
 }

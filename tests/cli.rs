@@ -1,5 +1,7 @@
 //! The `arr` binary: scripts, `-e`, argv, exit status, piped REPL input.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -33,14 +35,12 @@ fn dash_e_prints_the_last_value() {
 
 #[test]
 fn script_runs_prints_and_exits_zero() {
-    let dir = std::env::temp_dir().join(format!("arr-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::Scratch::new("cli");
     let f = dir.join("s.arr");
     std::fs::write(&f, "x = arange(3)\nx * 2          # expression statements print nothing in scripts\nprint(\"x =\", x, len(argv), argv[0])\n").unwrap();
     let (code, so, se) = out(arr().arg(&f).arg("hello"));
     assert_eq!(code, 0, "{se}");
     assert_eq!(so, "x = [0 1 2] 1 hello\n");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn errors_exit_one_with_a_report() {
 
 #[test]
 fn import_runs_a_file_relative_to_the_script() {
-    let dir = std::env::temp_dir().join(format!("arr-imp-{}", std::process::id()));
+    let dir = common::Scratch::new("imp");
     std::fs::create_dir_all(dir.join("lib")).unwrap();
     std::fs::write(dir.join("lib/helpers.arr"), "fn twice(x) = 2 * x\nK = 21\n").unwrap();
     std::fs::write(
@@ -75,7 +75,6 @@ fn import_runs_a_file_relative_to_the_script() {
     let (code, _, se) = out(arr().arg(dir.join("a.arr")));
     assert_eq!(code, 1);
     assert!(se.contains("circular import"), "{se}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -207,8 +206,7 @@ fn printing_follows_numpy() {
 
 #[test]
 fn ctrl_c_stops_a_running_script_with_an_error() {
-    let dir = std::env::temp_dir().join(format!("arr-int-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::Scratch::new("int");
     let f = dir.join("spin.arr");
     std::fs::write(&f, "print(\"started\")\nwhile true { x = 1 }\n").unwrap();
     let mut child = arr()
@@ -236,5 +234,4 @@ fn ctrl_c_stops_a_running_script_with_an_error() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("stopped by Ctrl-C"));
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -25,11 +25,8 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 /// A fresh, empty scratch folder for one test.
-fn scratch(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("arr-data-files-{tag}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
+fn scratch(tag: &str) -> common::Scratch {
+    common::Scratch::new(&format!("data-files-{tag}"))
 }
 
 fn listing(d: &Path) -> Vec<String> {
@@ -318,7 +315,6 @@ fn arr_writes_npy_bytes_identical_to_numpy() {
         fs::read_to_string(&p).unwrap(),
         fs::read_to_string(fixture("savetxt.txt")).unwrap()
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 fn sample(dtype: DType, shape: &[usize]) -> Array {
@@ -389,13 +385,12 @@ fn every_dtype_and_shape_round_trips_through_files() {
         }
     }
     assert_eq!(listing(&dir), ["a.csv", "a.npy", "a.npz"]);
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn save_and_load_through_the_language() {
     let dir = scratch("lang");
-    let d = Some(dir.as_path());
+    let d = Some(dir.path());
     // Arrays made in Rust, then moved around by arr code.
     for dt in DTYPES {
         for shape in SHAPES {
@@ -466,13 +461,12 @@ fn save_and_load_through_the_language() {
             .count(),
         0
     );
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn load_errors_are_clear() {
     let dir = scratch("load-err");
-    let d = Some(dir.as_path());
+    let d = Some(dir.path());
     eval_err(
         "load(\"nope.npy\")",
         d,
@@ -593,13 +587,12 @@ fn load_errors_are_clear() {
     );
     fs::write(dir.join("bin.txt"), [0xffu8, 0xfe, 0x00]).unwrap();
     eval_err("loadtxt(\"bin.txt\")", d, K::Io, &["not a text file"]);
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn save_errors_are_clear_and_leave_files_intact() {
     let dir = scratch("save-err");
-    let d = Some(dir.as_path());
+    let d = Some(dir.path());
     data::save_npy(&dir.join("keep.npy"), &sample(DType::F64, &[3])).unwrap();
     let before = fs::read(dir.join("keep.npy")).unwrap();
     eval_err(
@@ -719,7 +712,6 @@ fn save_errors_are_clear_and_leave_files_intact() {
         }
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).unwrap();
     }
-    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

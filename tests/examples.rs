@@ -1,5 +1,7 @@
 //! Every program in `examples/` runs to the end (each asserts its own result).
 
+mod common;
+
 use std::process::Command;
 
 #[test]
@@ -15,9 +17,7 @@ fn examples_run() {
     assert!(files.len() >= 5);
     let mut failed = Vec::new();
     // charts.arr writes its files into the folder given as its argument.
-    let out = std::env::temp_dir().join(format!("arr-examples-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).expect("temp folder");
+    let out = common::Scratch::new("examples");
     for f in &files {
         let o = Command::new(env!("CARGO_BIN_EXE_arr"))
             .arg(f)
@@ -48,7 +48,6 @@ fn examples_run() {
         .iter()
         .filter(|c| std::fs::metadata(out.join(c)).map_or(true, |m| m.len() < 1000))
         .collect();
-    let _ = std::fs::remove_dir_all(&out);
     assert!(failed.is_empty(), "{}", failed.join("\n"));
     assert!(missing.is_empty(), "charts.arr did not write {missing:?}");
 }

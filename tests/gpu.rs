@@ -412,8 +412,7 @@ fn plots_of_gpu_arrays_read_back() {
     if !have_gpu() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("arr-gpu-plot-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::Scratch::new("gpu-plot");
     let run = |gpu: bool| -> (String, Vec<u8>) {
         let png = dir.join(if gpu { "gpu.png" } else { "cpu.png" });
         let make = "x = linspace(0, 1, 20)\n  y = x * x";
@@ -450,5 +449,4 @@ fn plots_of_gpu_arrays_read_back() {
     for png in [&cpu_png, &gpu_png] {
         assert!(png.starts_with(b"\x89PNG") && png.len() > 1000);
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

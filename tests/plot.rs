@@ -7,13 +7,9 @@ mod common;
 use arr::output::Capture;
 use arr::plot::term::{self, Mode};
 use arr::Interp;
-use std::path::PathBuf;
 
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("arr-plot-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
+fn tmpdir(tag: &str) -> common::Scratch {
+    common::Scratch::new(&format!("plot-{tag}"))
 }
 
 /// (width, height, RGB pixels) of a PNG file.
@@ -76,7 +72,6 @@ fn png_has_size_drawn_area_and_series_colours() {
     assert!(dark > 200, "dark (text/axis) pixels: {dark}");
     let (w2, h2, _) = decode(&d.join("b.png"));
     assert_eq!((w2, h2), (300, 200));
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -98,7 +93,6 @@ fn every_chart_kind_renders_to_png() {
     );
     // gray colour map: the top-left cell (value 0) is black, the last white-ish.
     assert!(count_near(&px, (0, 0, 0), 2) > 500, "imshow black cells");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -114,7 +108,6 @@ fn svg_contains_its_text() {
         assert!(s.contains(t), "svg lacks {t}");
     }
     assert!(s.trim_end().ends_with("</svg>"));
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// (Starts with a newline so the first line keeps its indentation.)
@@ -349,14 +342,18 @@ fn bad_input_errors_and_notes() {
 fn savefig_writes_nothing_on_error_and_respects_the_sandbox() {
     let d = tmpdir("sandbox");
     // An unknown extension leaves no file behind.
-    let r = common::run_named("<t>", "plot([1, 2]); savefig(\"x.jpg\")", Some(d.clone()));
+    let r = common::run_named(
+        "<t>",
+        "plot([1, 2]); savefig(\"x.jpg\")",
+        Some(d.to_path_buf()),
+    );
     assert!(r.error.is_some());
     assert!(
         std::fs::read_dir(&d).expect("dir").next().is_none(),
         "no file written"
     );
     // Under --sandbox a path outside the folder is refused.
-    let d2 = d.clone();
+    let d2 = d.to_path_buf();
     let err = std::thread::spawn(move || {
         let mut it = Interp::new(Box::new(Capture::default()));
         it.base_dir = Some(d2.clone());
@@ -370,7 +367,6 @@ fn savefig_writes_nothing_on_error_and_respects_the_sandbox() {
     let err = err.expect("sandbox error");
     assert!(err.contains("sandbox"), "{err}");
     assert!(!d.parent().expect("parent").join("escape.png").exists());
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]

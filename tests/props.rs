@@ -5,6 +5,8 @@
 //! allocation guard keep each run short; files stay in a scratch folder
 //! (`--sandbox`).
 
+mod common;
+
 use arr::diagnostics::ErrorKind;
 use arr::output::Capture;
 use arr::Interp;
@@ -175,10 +177,8 @@ fn program() -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn scratch() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("arr-props-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    std::fs::canonicalize(&d).unwrap()
+fn scratch() -> common::Scratch {
+    common::Scratch::new("props")
 }
 
 /// Run one program: `Ok(None)` if it ran, `Ok(Some(kind))` if it failed
@@ -187,8 +187,8 @@ fn check(code: &str, dir: &PathBuf) -> Result<Option<ErrorKind>, String> {
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut it = Interp::new(Box::new(Capture::default()));
         it.step_limit = Some(500);
-        it.base_dir = Some(dir.clone());
-        it.sandbox = Some(dir.clone());
+        it.base_dir = Some(dir.to_path_buf());
+        it.sandbox = Some(dir.to_path_buf());
         let r = it.run_source("<prop>", code);
         (r.err(), it)
     }));
@@ -245,7 +245,7 @@ fn generated_programs_never_panic_and_errors_have_spans() {
                 TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
             let tally: RefCell<BTreeMap<String, u32>> = RefCell::default();
             let r = runner.run(&program(), |code| {
-                let outcome = check(&code, &dir)
+                let outcome = check(&code, &dir.to_path_buf())
                     .map_err(|m| TestCaseError::fail(format!("{m}\n--- program:\n{code}")))?;
                 let key = outcome
                     .map(|k| format!("{k:?}"))
@@ -253,7 +253,6 @@ fn generated_programs_never_panic_and_errors_have_spans() {
                 *tally.borrow_mut().entry(key).or_default() += 1;
                 Ok(())
             });
-            let _ = std::fs::remove_dir_all(&dir);
             if let Err(e) = r {
                 panic!("{e}");
             }

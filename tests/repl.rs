@@ -2,9 +2,10 @@
 //! continuation lines, completion, errors followed by more input, `:vars`,
 //! Ctrl-C, history; plus piped input for every error class.
 
+mod common;
+
 use rexpect::reader::Options;
 use rexpect::session::{spawn_with_options, PtySession};
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -16,10 +17,8 @@ static CTRL_C_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 const PROMPT: &str = ">>> ";
 
-fn tmp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("arr-repl-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmp_dir(tag: &str) -> common::Scratch {
+    common::Scratch::new(&format!("repl-{tag}"))
 }
 
 /// Start `arr` in a pty with its history in `hist`.
@@ -344,7 +343,6 @@ fn history_is_kept_across_sessions() {
     let o = enter(&mut s, "\x1b[A\x1b[A");
     assert!(o.contains("100\r\n101"), "{o:?}");
     quit(s);
-    std::fs::remove_dir_all(&d).ok();
 }
 
 #[test]

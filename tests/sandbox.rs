@@ -1,11 +1,13 @@
 //! `arr --sandbox FILE`: files only in the script's folder. Each case runs
 //! the real binary on a script in `box/`, next to files outside it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 struct Tree {
-    root: PathBuf,
+    root: common::Scratch,
 }
 
 impl Tree {
@@ -14,8 +16,7 @@ impl Tree {
     /// ../outside.npy (a file symlink out), root/box/dangling.npy ->
     /// ../created_outside.npy (a symlink to a file that does not exist yet).
     fn new(tag: &str) -> Tree {
-        let root = std::env::temp_dir().join(format!("arr-sandbox-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+        let root = common::Scratch::new(&format!("sandbox-{tag}"));
         std::fs::create_dir_all(root.join("box/sub")).unwrap();
         let t = Tree { root };
         let mk = |code: &str, path: &str| {
@@ -79,12 +80,6 @@ impl Tree {
             "`{code}`:\n{err}"
         );
         assert!(!out.contains("LEAK"), "`{code}` ran on: {out}");
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
     }
 }
 

@@ -6,6 +6,8 @@
 //! lines (such as the no-GPU fallback) and `note:` lines (such as "no GPU
 //! kernel here", which depends on the machine) are not compared.
 
+mod common;
+
 use arr::output::Capture;
 use arr::repl::{run_entry, Session};
 use arr::Interp;
@@ -54,7 +56,9 @@ fn matches(want: &[String], got: &[String]) -> bool {
     match want.split_first() {
         None => got.is_empty(),
         Some((w, rest)) if w == "..." => (0..=got.len()).any(|k| matches(rest, &got[k..])),
-        Some((w, rest)) => got.first() == Some(w) && matches(rest, &got[1..]),
+        Some((w, rest)) => {
+            got.first().is_some_and(|g| common::same_output(w, g)) && matches(rest, &got[1..])
+        }
     }
 }
 

@@ -85,6 +85,72 @@ pub fn format_array(a: &Array) -> String {
     }
 }
 
+/// The cells of a 2-d array as `format_array` prints them (the same
+/// element formatter, fitted to the same values, and the same summarising
+/// of large arrays), for tables such as the Jupyter kernel's HTML view.
+/// Elements are trimmed; `None` marks the `...` row or column of a
+/// summarised array. `None` for anything but a non-empty 2-d array.
+pub fn grid_2d(a: &Array) -> Option<Vec<Vec<Option<String>>>> {
+    if a.ndim() != 2 || a.is_empty() {
+        return None;
+    }
+    let summarise = a.len() > THRESHOLD;
+    fn cells<T: Copy>(
+        v: &ArrayViewD<'_, T>,
+        summarise: bool,
+        f: &dyn Fn(T) -> String,
+    ) -> Vec<Vec<Option<String>>> {
+        let (rows, cols) = (v.shape()[0], v.shape()[1]);
+        let with_gaps = |n: usize| {
+            let mut out: Vec<Option<usize>> = Vec::new();
+            for i in shown_indices(n, summarise) {
+                if let Some(Some(prev)) = out.last() {
+                    if i > prev + 1 {
+                        out.push(None);
+                    }
+                }
+                out.push(Some(i));
+            }
+            out
+        };
+        let cs = with_gaps(cols);
+        with_gaps(rows)
+            .into_iter()
+            .map(|r| {
+                cs.iter()
+                    .map(|c| match (r, c) {
+                        (Some(r), Some(c)) => {
+                            v.get([r, *c].as_slice()).map(|x| f(*x).trim().to_string())
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+    Some(match a {
+        Array::Bool(x) => {
+            let f = |v: bool| if v { "true" } else { "false" }.to_string();
+            cells(&x.view(), summarise, &f)
+        }
+        Array::I64(x) => {
+            let view = x.view();
+            let fmt = IntFormat::new(&corner_values(&view, summarise));
+            cells(&view, summarise, &|v: i64| fmt.format(v))
+        }
+        Array::F32(x) => {
+            let view = x.view();
+            let fmt = FloatFormat::new(&corner_values(&view, summarise));
+            cells(&view, summarise, &|v: f32| fmt.format(v))
+        }
+        Array::F64(x) => {
+            let view = x.view();
+            let fmt = FloatFormat::new(&corner_values(&view, summarise));
+            cells(&view, summarise, &|v: f64| fmt.format(v))
+        }
+    })
+}
+
 // ---------------------------------------------------------------------------
 // Layout: NumPy's `_formatArray`, `_extendLine` and `_leading_trailing`.
 // ---------------------------------------------------------------------------

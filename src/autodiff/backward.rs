@@ -84,11 +84,7 @@ fn num(v: f64) -> Value {
 }
 
 fn shape_of(v: &Value) -> Vec<usize> {
-    match strip(v) {
-        Value::Array(a) => a.shape().to_vec(),
-        Value::Gpu(a) => a.shape.clone(),
-        _ => Vec::new(),
-    }
+    v.shape().unwrap_or_default()
 }
 
 fn shape_val(s: &[usize]) -> Value {

@@ -4,7 +4,7 @@
 use super::{level_of, strip, unwrap_arg, unwrap_level, Node, Op, Slot, Tape, Traced};
 use crate::array::elementwise::{self, BinaryOp, UnaryOp};
 use crate::array::index::IndexItem;
-use crate::array::{fmt_shape, Array, DType, Scalar};
+use crate::array::{Array, DType, Scalar};
 use crate::builtins::{Args, Builtin};
 use crate::diagnostics::{At, Error, ErrorKind, Result, Span};
 use crate::eval::{value_to_array, Interp};
@@ -543,7 +543,7 @@ impl Interp {
     ) -> Result<Value> {
         let mut per_arg = Vec::with_capacity(g.argnums.len());
         for (k, l) in g.argnums.iter().zip(leaves) {
-            let orig = unwrap_all(&pos[*k]);
+            let orig = pos[*k].clone();
             per_arg.push(self.fill_grads(&orig, &mut Vec::new(), l, grads)?);
         }
         if g.tuple {
@@ -696,16 +696,6 @@ fn operand_parents(nodes: &[Option<u32>]) -> Vec<(Slot, u32)> {
         .enumerate()
         .filter_map(|(i, n)| n.map(|n| (Slot { arg: i, item: None }, n)))
         .collect()
-}
-
-fn unwrap_all(v: &Value) -> Value {
-    v.clone()
-}
-
-/// Silence the unused warning for `fmt_shape` until richer messages use it.
-#[allow(dead_code)]
-fn _shape(s: &[usize]) -> String {
-    fmt_shape(s)
 }
 
 #[cfg(test)]

@@ -125,12 +125,25 @@ pub fn help_index() -> String {
         .map(|d| d.name.as_str())
         .collect();
     s.push_str(&format!("  {:<12} {}\n", "learning", std.join(" ")));
+    let attrs: Vec<String> = crate::value::ATTRIBUTES
+        .iter()
+        .map(|(n, _)| format!("a.{n}"))
+        .collect();
+    s.push_str(&format!("  {:<12} {}\n", "attributes", attrs.join(" ")));
     s.push_str("  constants    pi e inf nan newaxis bool int64 float32 float64 argv");
     s
 }
 
 pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
-    let text = match a.get(0) {
+    let text = help_of(a.get(0))?;
+    it.out.print(&text);
+    Ok(Value::None)
+}
+
+/// What `help(v)` prints (`help()` for `None`): also `?name` in the REPL
+/// and Shift-Tab in Jupyter.
+pub fn help_of(v: Option<&Value>) -> Result<String> {
+    let text = match v {
         None | Some(Value::None) => help_index(),
         Some(Value::Func(Func::Builtin(b))) => help_text(b),
         Some(Value::Str(n)) => match super::lookup(n) {
@@ -170,8 +183,7 @@ pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
         }
         Some(v) => format!("{}", v.describe()),
     };
-    it.out.print(&text);
-    Ok(Value::None)
+    Ok(text)
 }
 
 pub fn type_(_: &mut Interp, a: Args) -> Result<Value> {

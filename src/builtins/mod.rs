@@ -22,7 +22,7 @@ mod reduce;
 mod shape;
 mod table;
 
-pub use misc::{help_index, help_text};
+pub use misc::{help_index, help_of, help_text};
 pub use table::{constants, table};
 
 use crate::array::elementwise::Operand;
@@ -122,6 +122,7 @@ fn specs() -> &'static HashMap<&'static str, (usize, Vec<ParamSpecLite>)> {
                 let ps = parse_sig(b.sig)
                     .into_iter()
                     .map(|p| ParamSpecLite {
+                        sym: p.sym,
                         name: p.name,
                         required: p.required,
                         rest: p.rest,
@@ -134,9 +135,11 @@ fn specs() -> &'static HashMap<&'static str, (usize, Vec<ParamSpecLite>)> {
     })
 }
 
-/// Thread-safe part of a parameter (symbols are per-thread).
+/// A parameter of a builtin's signature (the interner is global, so the
+/// symbol is the same in every interpreter and thread).
 #[derive(Debug, Clone)]
 pub struct ParamSpecLite {
+    pub sym: Sym,
     pub name: String,
     pub required: bool,
     pub rest: bool,
@@ -267,7 +270,7 @@ impl Args {
             let kname = sym::name(k);
             match params
                 .iter()
-                .position(|p| p.name == *kname && !p.rest && !p.kwrest)
+                .position(|p| p.sym == k && !p.rest && !p.kwrest)
             {
                 Some(i) if vals[i].is_none() => {
                     vals[i] = Some(v);

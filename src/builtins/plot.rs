@@ -61,7 +61,7 @@ pub static ROWS: &[Builtin] = &[
         ("subplot(1, 2, 2); plot([1, 2]); subplot(1, 2, 1)", "1")),
     b!("savefig", "savefig(path, width=none, height=none)", "plot", false, savefig,
         "Write the current figure to a .png or .svg file (the figure's size unless width/height are given). The file is written whole or not at all. Returns the path written.",
-        ("plot([1, 3, 2]); savefig(\"/tmp/arr-help-example.svg\")", "\"/tmp/arr-help-example.svg\"")),
+        ("plot([1, 3, 2]); savefig(\"chart.svg\")", "\"chart.svg\"")),
     b!("show", "show()", "plot", false, show,
         "Draw the current figure in the terminal: as an image on terminals that show images (kitty, iTerm2, or sixel with ARR_PLOT=sixel), else as a braille text chart; ARR_PLOT=braille|kitty|iterm|sixel|none overrides. In a script, charts appear only when show() is called, and show() then closes the figure (the next plot starts a new one); in the REPL every statement that changes the figure draws it.",
         ("plot([0, 1, 4, 9]); show()", " │                                                                 ⢀\n │                                                              ⢀⡠⠊⠁\n8┤                                                            ⡠⠔⠁\n │                                                         ⢀⠔⠊\n │                                                       ⡠⠊⠁\n6┤                                                    ⣀⠔⠉\n │                                                 ⢀⠤⠊\n │                                               ⡠⠒⠁\n │                                            ⣀⠔⠉\n4┤                                       ⢀⡠⠔⠒⠉\n │                                   ⣀⠤⠔⠊⠁\n │                               ⣀⡠⠔⠊\n2┤                           ⣀⠤⠒⠉\n │                  ⢀⣀⣀⣀⠤⠤⠔⠊⠉\n │     ⢀⣀⣀⡠⠤⠤⠤⠒⠒⠒⠊⠉⠉⠁\n0┤   ⠉⠉⠁\n └───┬────────────────────┬────────────────────┬───────────────────┬───\n     0                    1                    2                   3\nnone")),
@@ -259,7 +259,7 @@ pub fn plot_(it: &mut Interp, a: Args) -> Result<Value> {
         };
         lines.push((px, py, label));
     }
-    plot::edit(|f| {
+    plot::edit(it, |f| {
         let ax = f.ax();
         for (x, y, label) in lines {
             let color = color.unwrap_or_else(|| ax.next_color());
@@ -349,7 +349,7 @@ pub fn scatter(it: &mut Interp, a: Args) -> Result<Value> {
     let label = opt_string(&a, 4)?;
     let (x, y, sizes, cols) = keep;
     let colors = cvals.map(|_| cols);
-    plot::edit(|f| {
+    plot::edit(it, |f| {
         let ax = f.ax();
         let color = color.unwrap_or_else(|| ax.next_color());
         ax.series.push(Series {
@@ -496,7 +496,7 @@ pub fn hist(it: &mut Interp, a: Args) -> Result<Value> {
     let label = opt_string(&a, 4)?;
     let (left, right) = (edges[..nb].to_vec(), edges[1..].to_vec());
     let h2 = heights.clone();
-    plot::edit(|f| {
+    plot::edit(it, |f| {
         let ax = f.ax();
         let color = color.unwrap_or_else(|| ax.next_color());
         ax.series.push(Series {
@@ -559,7 +559,7 @@ pub fn bar(it: &mut Interp, a: Args) -> Result<Value> {
     }
     let color = color_arg(&a, 4)?;
     let label = opt_string(&a, 3)?;
-    plot::edit(|f| {
+    plot::edit(it, |f| {
         let ax = f.ax();
         let color = color.unwrap_or_else(|| ax.next_color());
         ax.series.push(Series {
@@ -576,7 +576,7 @@ pub fn bar(it: &mut Interp, a: Args) -> Result<Value> {
     Ok(Value::None)
 }
 
-pub fn imshow(_it: &mut Interp, a: Args) -> Result<Value> {
+pub fn imshow(it: &mut Interp, a: Args) -> Result<Value> {
     let m = a.array(0)?;
     if m.ndim() != 2 {
         return Err(err_here(
@@ -618,7 +618,7 @@ pub fn imshow(_it: &mut Interp, a: Args) -> Result<Value> {
         ));
     }
     let cmap = cmap_arg(&a, 1)?;
-    plot::edit(|f| {
+    plot::edit(it, |f| {
         f.ax().series.push(Series {
             kind: Kind::Image {
                 rows,
@@ -637,27 +637,31 @@ pub fn imshow(_it: &mut Interp, a: Args) -> Result<Value> {
 
 // ------------------------------------------------------------ labels
 
-fn text_setter(a: &Args, get: fn(&mut plot::Axes) -> &mut Option<String>) -> Result<Value> {
+fn text_setter(
+    it: &mut Interp,
+    a: &Args,
+    get: fn(&mut plot::Axes) -> &mut Option<String>,
+) -> Result<Value> {
     match opt_string(a, 0)? {
         Some(t) => {
-            plot::edit(|f| *get(f.ax()) = Some(t));
+            plot::edit(it, |f| *get(f.ax()) = Some(t));
             Ok(Value::None)
         }
         None => {
-            let mut ax = plot::with(|f| f.cur().clone());
+            let mut ax = plot::with(it, |f| f.cur().clone());
             Ok(get(&mut ax).clone().map_or(Value::None, |s| Value::str(&s)))
         }
     }
 }
 
-pub fn title(_it: &mut Interp, a: Args) -> Result<Value> {
-    text_setter(&a, |ax| &mut ax.title)
+pub fn title(it: &mut Interp, a: Args) -> Result<Value> {
+    text_setter(it, &a, |ax| &mut ax.title)
 }
-pub fn xlabel(_it: &mut Interp, a: Args) -> Result<Value> {
-    text_setter(&a, |ax| &mut ax.xlabel)
+pub fn xlabel(it: &mut Interp, a: Args) -> Result<Value> {
+    text_setter(it, &a, |ax| &mut ax.xlabel)
 }
-pub fn ylabel(_it: &mut Interp, a: Args) -> Result<Value> {
-    text_setter(&a, |ax| &mut ax.ylabel)
+pub fn ylabel(it: &mut Interp, a: Args) -> Result<Value> {
+    text_setter(it, &a, |ax| &mut ax.ylabel)
 }
 
 pub fn legend(it: &mut Interp, a: Args) -> Result<Value> {
@@ -668,7 +672,7 @@ pub fn legend(it: &mut Interp, a: Args) -> Result<Value> {
             _ => return Err(a.type_err(a.rest_start + k, "a string", v)),
         }
     }
-    let n = plot::with(|f| {
+    let n = plot::with(it, |f| {
         f.cur()
             .series
             .iter()
@@ -686,7 +690,7 @@ pub fn legend(it: &mut Interp, a: Args) -> Result<Value> {
                 .with_help("draw a series for each label first, or pass fewer labels"),
         );
     }
-    let shown = plot::edit(|f| {
+    let shown = plot::edit(it, |f| {
         let ax = f.ax();
         ax.legend = true;
         let mut series = ax
@@ -709,7 +713,7 @@ pub fn legend(it: &mut Interp, a: Args) -> Result<Value> {
     Ok(Value::tuple(shown.iter().map(|s| Value::str(s)).collect()))
 }
 
-fn limits(a: &Args, x_axis: bool) -> Result<Value> {
+fn limits(it: &mut Interp, a: &Args, x_axis: bool) -> Result<Value> {
     let given: Option<(f64, f64)> = match (a.get(0), a.get(1)) {
         (None | Some(Value::None), None | Some(Value::None)) => None,
         (Some(Value::Tuple(t)), None | Some(Value::None)) if t.len() == 2 => {
@@ -730,7 +734,7 @@ fn limits(a: &Args, x_axis: bool) -> Result<Value> {
                 .at(a.call)
                 .with_help(format!("e.g. {}(0, 10)", a.name)));
             }
-            plot::edit(|f| {
+            plot::edit(it, |f| {
                 let ax = f.ax();
                 if x_axis {
                     ax.xlim = Some((lo, hi));
@@ -741,23 +745,23 @@ fn limits(a: &Args, x_axis: bool) -> Result<Value> {
             Ok(pair(lo, hi))
         }
         None => {
-            let (x, y) = plot::with(|f| f.cur().limits());
+            let (x, y) = plot::with(it, |f| f.cur().limits());
             let (lo, hi) = if x_axis { x } else { y };
             Ok(pair(lo, hi))
         }
     }
 }
 
-pub fn xlim(_it: &mut Interp, a: Args) -> Result<Value> {
-    limits(&a, true)
+pub fn xlim(it: &mut Interp, a: Args) -> Result<Value> {
+    limits(it, &a, true)
 }
-pub fn ylim(_it: &mut Interp, a: Args) -> Result<Value> {
-    limits(&a, false)
+pub fn ylim(it: &mut Interp, a: Args) -> Result<Value> {
+    limits(it, &a, false)
 }
 
-pub fn grid(_it: &mut Interp, a: Args) -> Result<Value> {
+pub fn grid(it: &mut Interp, a: Args) -> Result<Value> {
     let on = a.bool_or(0, true)?;
-    plot::edit(|f| f.ax().grid = on);
+    plot::edit(it, |f| f.ax().grid = on);
     Ok(Value::bool(on))
 }
 
@@ -778,17 +782,17 @@ fn size_arg(a: &Args, i: usize, default: u32) -> Result<u32> {
     }
 }
 
-pub fn figure(_it: &mut Interp, a: Args) -> Result<Value> {
+pub fn figure(it: &mut Interp, a: Args) -> Result<Value> {
     let w = size_arg(&a, 0, plot::DEFAULT_SIZE.0)?;
     let h = size_arg(&a, 1, plot::DEFAULT_SIZE.1)?;
-    plot::reset(w, h);
+    plot::reset(it, w, h);
     Ok(Value::tuple(vec![
         Value::int(w as i64),
         Value::int(h as i64),
     ]))
 }
 
-pub fn subplot(_it: &mut Interp, a: Args) -> Result<Value> {
+pub fn subplot(it: &mut Interp, a: Args) -> Result<Value> {
     let rows = a.int(0)?;
     let cols = a.int(1)?;
     let index = a.int(2)?;
@@ -816,7 +820,9 @@ pub fn subplot(_it: &mut Interp, a: Args) -> Result<Value> {
         )
         .with_help("subplot cells count from 1, row by row"));
     }
-    plot::edit(|f| f.subplot(rows as usize, cols as usize, index as usize - 1));
+    plot::edit(it, |f| {
+        f.subplot(rows as usize, cols as usize, index as usize - 1)
+    });
     Ok(Value::int(index))
 }
 
@@ -850,7 +856,7 @@ pub fn savefig(it: &mut Interp, a: Args) -> Result<Value> {
             .with_help("use a .png or .svg file name"))
         }
     };
-    let fig = plot::with(|f| f.clone());
+    let fig = plot::with(it, |f| f.clone());
     if fig.is_empty() {
         return Err(
             Error::value("savefig(): the figure is empty: there is nothing to save")
@@ -877,8 +883,8 @@ pub fn savefig(it: &mut Interp, a: Args) -> Result<Value> {
 }
 
 pub fn show(it: &mut Interp, a: Args) -> Result<Value> {
-    let fig = plot::with(|f| f.clone());
-    plot::take_changed();
+    let fig = plot::with(it, |f| f.clone());
+    plot::take_changed(it);
     if fig.is_empty() {
         it.out
             .warn("note: show(): the figure is empty; draw something first, e.g. plot([1, 2, 3])");
@@ -887,7 +893,7 @@ pub fn show(it: &mut Interp, a: Args) -> Result<Value> {
     let _ = a;
     it.out.figure(&fig);
     if !it.interactive {
-        plot::close();
+        plot::close(it);
     }
     Ok(Value::None)
 }

@@ -1,6 +1,6 @@
 //! random: seed rand randn randint uniform normal choice permutation shuffle.
 //!
-//! One generator per interpreter thread (`thread_local!`), seeded from the
+//! One generator per interpreter (in `Interp::state`), seeded from the
 //! OS-keyed hasher and the clock until `seed(n)` is called. The generator is
 //! PCG64 (XSL-RR 128/64, `rand_pcg::Pcg64`); every distribution below is our
 //! own code on top of its `u64` stream, using only integer arithmetic, IEEE
@@ -26,7 +26,6 @@ use crate::value::Value;
 use ndarray::Axis;
 use rand_pcg::rand_core::Rng as _;
 use rand_pcg::Pcg64;
-use std::cell::Cell;
 use std::collections::HashMap;
 
 pub static ROWS: &[Builtin] = &[
@@ -174,10 +173,10 @@ impl Stream {
     }
 }
 
-thread_local! {
-    /// None until first use; then seeded from entropy unless `seed(n)` ran.
-    static STREAM: Cell<Option<Stream>> = const { Cell::new(None) };
-}
+/// An interpreter's generator (kept in `Interp::state`): None until first
+/// use; then seeded from entropy unless `seed(n)` ran.
+#[derive(Default)]
+struct Rng(Option<Stream>);
 
 /// A seed nobody chose: the OS-keyed SipHash of the clock, the process id
 /// and a per-process counter (no extra crate, never fails).
@@ -196,20 +195,15 @@ fn entropy_seed() -> u64 {
     h.finish()
 }
 
-/// Run `f` on this thread's stream (created on first use).
-fn with_stream<R>(f: impl FnOnce(&mut Stream) -> R) -> R {
-    STREAM.with(|cell| {
-        let mut s = cell
-            .take()
-            .unwrap_or_else(|| Stream::from_seed(entropy_seed()));
-        let r = f(&mut s);
-        cell.set(Some(s));
-        r
-    })
+/// Run `f` on the interpreter's stream (created on first use).
+fn with_stream<R>(it: &mut Interp, f: impl FnOnce(&mut Stream) -> R) -> R {
+    f(it.state::<Rng>()
+        .0
+        .get_or_insert_with(|| Stream::from_seed(entropy_seed())))
 }
 
-fn set_stream(s: Stream) {
-    STREAM.with(|cell| cell.set(Some(s)));
+fn set_stream(it: &mut Interp, s: Stream) {
+    it.state::<Rng>().0 = Some(s);
 }
 
 // -------------------------------------------------------------- helpers
@@ -342,9 +336,9 @@ fn take_rows(x: &Array, idx: &[usize]) -> Array {
 
 // ------------------------------------------------------------- builtins
 
-pub fn seed(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn seed(it: &mut Interp, a: Args) -> Result<Value> {
     if !a.has(0) {
-        set_stream(Stream::from_seed(entropy_seed()));
+        set_stream(it, Stream::from_seed(entropy_seed()));
         return Ok(Value::None);
     }
     let n = a.int(0).map_err(|e| {
@@ -359,25 +353,25 @@ pub fn seed(_: &mut Interp, a: Args) -> Result<Value> {
         .label_arg(0, "negative")
         .with_help("use any integer from 0 up, e.g. seed(0) or seed(12345)"));
     }
-    set_stream(Stream::from_seed(n as u64));
+    set_stream(it, Stream::from_seed(n as u64));
     Ok(Value::None)
 }
 
-pub fn rand(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn rand(it: &mut Interp, a: Args) -> Result<Value> {
     let shape = a.shape_from_rest()?;
     let n = check_size(&shape)?;
-    let v: Vec<f64> = with_stream(|s| (0..n).map(|_| s.next_f64()).collect());
+    let v: Vec<f64> = with_stream(it, |s| (0..n).map(|_| s.next_f64()).collect());
     arr(Array::from_vec(&shape, v))
 }
 
-pub fn randn(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn randn(it: &mut Interp, a: Args) -> Result<Value> {
     let shape = a.shape_from_rest()?;
     let n = check_size(&shape)?;
-    let v = with_stream(|s| s.normals(n));
+    let v = with_stream(it, |s| s.normals(n));
     arr(Array::from_vec(&shape, v))
 }
 
-pub fn randint(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn randint(it: &mut Interp, a: Args) -> Result<Value> {
     let int_help = |e: Error| {
         e.with_help(
             "randint draws integers from [low, high); for floats use uniform(low, high, size)",
@@ -423,7 +417,7 @@ pub fn randint(_: &mut Interp, a: Args) -> Result<Value> {
     let n = check_size(&shape)?;
     // high - low fits in u64 (it is at most 2^64 - 1).
     let span = (high as i128 - low as i128) as u64;
-    let v: Vec<i64> = with_stream(|s| {
+    let v: Vec<i64> = with_stream(it, |s| {
         (0..n)
             .map(|_| (low as i128 + s.below(span) as i128) as i64)
             .collect()
@@ -432,7 +426,7 @@ pub fn randint(_: &mut Interp, a: Args) -> Result<Value> {
     arr(if dt == DType::Bool { x.astype(dt) } else { x })
 }
 
-pub fn uniform(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn uniform(it: &mut Interp, a: Args) -> Result<Value> {
     let low = float_param(&a, 0, 0.0)?;
     let high = float_param(&a, 1, 1.0)?;
     let shape = param_shape(&a, &[(0, &low), (1, &high)], 2)?;
@@ -460,7 +454,7 @@ pub fn uniform(_: &mut Interp, a: Args) -> Result<Value> {
                 ));
         }
     }
-    let v: Vec<f64> = with_stream(|s| {
+    let v: Vec<f64> = with_stream(it, |s| {
         (0..n)
             .map(|i| {
                 let l = lo.at(i);
@@ -471,7 +465,7 @@ pub fn uniform(_: &mut Interp, a: Args) -> Result<Value> {
     arr(Array::from_vec(&shape, v))
 }
 
-pub fn normal(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn normal(it: &mut Interp, a: Args) -> Result<Value> {
     let loc = float_param(&a, 0, 0.0)?;
     let scale = float_param(&a, 1, 1.0)?;
     if let Some(bad) = scale
@@ -491,7 +485,7 @@ pub fn normal(_: &mut Interp, a: Args) -> Result<Value> {
     let n = check_size(&shape)?;
     let mu = Param::new(&loc, &shape)?;
     let sd = Param::new(&scale, &shape)?;
-    let mut v = with_stream(|s| s.normals(n));
+    let mut v = with_stream(it, |s| s.normals(n));
     for (i, z) in v.iter_mut().enumerate() {
         *z = mu.at(i) + sd.at(i) * *z;
     }
@@ -535,7 +529,7 @@ fn check_p(p: &Array, n: usize) -> Result<Vec<f64>> {
     Ok(cdf)
 }
 
-pub fn choice(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn choice(it: &mut Interp, a: Args) -> Result<Value> {
     let v = a.value(0)?;
     // The population: arange(n) for an int, else a 1-d array.
     let (n, pop): (usize, Option<Array>) = match v {
@@ -588,10 +582,10 @@ pub fn choice(_: &mut Interp, a: Args) -> Result<Value> {
     }
     let idx: Vec<usize> = if replace {
         match &cdf {
-            None => with_stream(|s| (0..k).map(|_| s.below(n as u64) as usize).collect()),
+            None => with_stream(it, |s| (0..k).map(|_| s.below(n as u64) as usize).collect()),
             Some(cdf) => {
                 let total = cdf.last().copied().unwrap_or(1.0);
-                with_stream(|s| {
+                with_stream(it, |s| {
                     (0..k)
                         .map(|_| {
                             let u = s.next_f64() * total;
@@ -612,7 +606,7 @@ pub fn choice(_: &mut Interp, a: Args) -> Result<Value> {
             .with_help("ask for at most as many samples as there are elements, or use replace=true"));
         }
         match &cdf {
-            None => with_stream(|s| {
+            None => with_stream(it, |s| {
                 s.sample_distinct(n as u64, k)
                     .into_iter()
                     .map(|i| i as usize)
@@ -636,7 +630,7 @@ pub fn choice(_: &mut Interp, a: Args) -> Result<Value> {
                 // Efraimidis–Spirakis: the k smallest Exp(1)/w_i keys, in
                 // increasing order, are distributed as k successive weighted
                 // draws without replacement.
-                let mut keys: Vec<(f64, usize)> = with_stream(|s| {
+                let mut keys: Vec<(f64, usize)> = with_stream(it, |s| {
                     w.iter()
                         .enumerate()
                         .map(|(i, &wi)| {
@@ -658,7 +652,7 @@ pub fn choice(_: &mut Interp, a: Args) -> Result<Value> {
 }
 
 /// A copy of `x` with axis 0 in random order (shared by permutation/shuffle).
-fn shuffle_rows(a: &Args, x: &Array) -> Result<Array> {
+fn shuffle_rows(it: &mut Interp, a: &Args, x: &Array) -> Result<Array> {
     if x.ndim() == 0 {
         let help = if a.name == "shuffle" {
             "shuffle needs an array with at least one axis; permutation(n) shuffles arange(n)"
@@ -671,11 +665,11 @@ fn shuffle_rows(a: &Args, x: &Array) -> Result<Array> {
                 .with_help(help),
         );
     }
-    let order = with_stream(|s| s.permutation(x.shape()[0]));
+    let order = with_stream(it, |s| s.permutation(x.shape()[0]));
     Ok(take_rows(x, &order))
 }
 
-pub fn permutation(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn permutation(it: &mut Interp, a: Args) -> Result<Value> {
     let v = a.value(0)?;
     if let Value::Num(Scalar::I64(n), _) = v {
         if *n < 0 {
@@ -687,7 +681,7 @@ pub fn permutation(_: &mut Interp, a: Args) -> Result<Value> {
         }
         let n = *n as usize;
         check_size(&[n])?;
-        let order = with_stream(|s| s.permutation(n));
+        let order = with_stream(it, |s| s.permutation(n));
         return arr(Array::from_vec(
             &[n],
             order.into_iter().map(|i| i as i64).collect(),
@@ -701,10 +695,10 @@ pub fn permutation(_: &mut Interp, a: Args) -> Result<Value> {
                 .with_help("permutation(n) returns arange(n) in random order; permutation(x) returns x with its rows shuffled"))
         }
     };
-    arr(shuffle_rows(&a, &x)?)
+    arr(shuffle_rows(it, &a, &x)?)
 }
 
-pub fn shuffle(_: &mut Interp, a: Args) -> Result<Value> {
+pub fn shuffle(it: &mut Interp, a: Args) -> Result<Value> {
     let v = a.value(0)?;
     let x = match (v, value_to_array(v)) {
         (Value::Num(..), _) | (_, None) => {
@@ -714,7 +708,7 @@ pub fn shuffle(_: &mut Interp, a: Args) -> Result<Value> {
         }
         (_, Some(x)) => x,
     };
-    arr(shuffle_rows(&a, &x)?)
+    arr(shuffle_rows(it, &a, &x)?)
 }
 
 // ----------------------------------------------------------------- tests

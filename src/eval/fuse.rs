@@ -6,7 +6,7 @@
 //! planner only has to be right about when it answers.
 
 use super::Interp;
-use crate::array::elementwise::{BinaryOp, UnaryOp};
+use crate::array::elementwise::UnaryOp;
 use crate::array::fused::{self, Step};
 use crate::array::{Array, DType, Scalar};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
@@ -32,16 +32,7 @@ fn nested(e: &Expr) -> bool {
     }
 }
 
-fn arith(op: BinOp) -> Option<BinaryOp> {
-    Some(match op {
-        BinOp::Add => BinaryOp::Add,
-        BinOp::Sub => BinaryOp::Sub,
-        BinOp::Mul => BinaryOp::Mul,
-        BinOp::Div => BinaryOp::Div,
-        BinOp::Pow => BinaryOp::Pow,
-        _ => return None,
-    })
-}
+use super::arith_op as arith;
 
 fn math_fn(name: &str) -> Option<UnaryOp> {
     UnaryOp::from_builtin(name).filter(|op| op.is_math_fn())

@@ -25,6 +25,10 @@ pub const MAX_CALL_DEPTH: usize = 1000;
 /// Set by the Ctrl-C handler; checked in loops and calls.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// Whether a second Ctrl-C before the first was noticed quits (the REPL and
+/// scripts); the Jupyter kernel turns it off, so no SIGINT ends a kernel.
+pub static SIGINT_QUITS: AtomicBool = AtomicBool::new(true);
+
 pub(crate) enum Flow {
     Err(Box<Error>),
     Break(Span),
@@ -79,9 +83,17 @@ pub struct Interp {
     /// input can run forever.
     pub step_limit: Option<u64>,
     steps: std::cell::Cell<u64>,
-    /// Interned `__`-free symbols used by the evaluator.
-    sym_self_like: Sym,
+    /// The state of the layers above the evaluator (the random generator,
+    /// the figure), one of each per interpreter: see `Interp::state`.
+    state: StateMap,
 }
+
+/// Per-interpreter state keyed by its type. The layers above the evaluator
+/// (builtins, plot) keep their state here rather than in thread-locals, so
+/// two interpreters on one thread are independent, and the evaluator need
+/// not name their types.
+#[derive(Default)]
+struct StateMap(std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any>>);
 
 impl Interp {
     pub fn new(out: Box<dyn Output>) -> Interp {
@@ -101,7 +113,7 @@ impl Interp {
             sandbox: None,
             step_limit: None,
             steps: std::cell::Cell::new(0),
-            sym_self_like: sym::intern("self"),
+            state: StateMap::default(),
         };
         for b in builtins::table() {
             it.set_global(sym::intern(b.name), Value::Func(Func::Builtin(b)));
@@ -314,15 +326,15 @@ impl Interp {
     fn name_error(&self, s: Sym, span: Span) -> Error {
         let name = sym::name(s);
         let mut e = Error::new(ErrorKind::Name, format!("`{name}` is not defined")).at(span);
-        let mut cands: Vec<Rc<str>> = Vec::new();
+        let mut cands: Vec<&str> = Vec::new();
         if let Some(f) = self.frames.last() {
             cands.extend(f.vars.iter().map(|(k, _)| sym::name(*k)));
             cands.extend(f.closure.captured.iter().map(|(k, _)| sym::name(*k)));
         }
         cands.extend(self.global_names().into_iter().map(|(k, _)| sym::name(k)));
-        if let Some(best) = closest(&name, cands.iter().map(|c| &**c)) {
+        if let Some(best) = closest(name, cands.iter().copied()) {
             e = e.with_help(format!("did you mean `{best}`?"));
-        } else if matches!(&*name, "True" | "False" | "None") {
+        } else if matches!(name, "True" | "False" | "None") {
             e = e.with_help(format!("arr writes `{}`", name.to_lowercase()));
         } else if &*name == "np" || &*name == "numpy" {
             e = e.with_help("arr's functions are global: write `zeros(3)`, not `np.zeros(3)`");
@@ -344,14 +356,6 @@ impl Interp {
             }
         }
         check_interrupted().map_err(|e| e.at(span))
-    }
-
-    #[allow(dead_code)]
-    fn check_interrupt_old(&self, span: Span) -> Result<()> {
-        if INTERRUPTED.load(Ordering::Relaxed) && INTERRUPTED.swap(false, Ordering::Relaxed) {
-            return Err(Error::new(ErrorKind::Interrupted, "stopped by Ctrl-C").at(span));
-        }
-        Ok(())
     }
 
     // --------------------------------------------------------- statements
@@ -699,7 +703,7 @@ impl Interp {
         for st in &t.path {
             steps.push(match st {
                 TargetStep::Index(ix, s) => index::PathStep::Index(self.eval_index_items(ix)?, *s),
-                TargetStep::Attr(a, s) => index::PathStep::Key(sym::name(*a), *s),
+                TargetStep::Attr(a, s) => index::PathStep::Key(sym::name(*a).into(), *s),
             });
         }
         let mut root = match self.slot_mut(t.name) {
@@ -911,25 +915,8 @@ impl Interp {
         xs: Span,
         ys: Span,
     ) -> Result<Value> {
-        let bop = match op {
-            BinOp::Add => BinaryOp::Add,
-            BinOp::Sub => BinaryOp::Sub,
-            BinOp::Mul => BinaryOp::Mul,
-            BinOp::Div => BinaryOp::Div,
-            BinOp::FloorDiv => BinaryOp::FloorDiv,
-            BinOp::Mod => BinaryOp::Mod,
-            BinOp::Pow => BinaryOp::Pow,
-            BinOp::BitAnd => BinaryOp::BitAnd,
-            BinOp::BitOr => BinaryOp::BitOr,
-            BinOp::Eq => BinaryOp::Eq,
-            BinOp::Ne => BinaryOp::Ne,
-            BinOp::Lt => BinaryOp::Lt,
-            BinOp::Le => BinaryOp::Le,
-            BinOp::Gt => BinaryOp::Gt,
-            BinOp::Ge => BinaryOp::Ge,
-            BinOp::MatMul => {
-                return self.matmul(x, y, span, xs, ys);
-            }
+        let Some(bop) = binary_op(op) else {
+            return self.matmul(x, y, span, xs, ys);
         };
         if let (Value::Num(a, wa), Value::Num(b, wb)) = (x, y) {
             if let Some((r, w)) = elementwise::scalar_fast(bop, *a, *wa, *b, *wb) {
@@ -1013,7 +1000,7 @@ impl Interp {
         let mut x = x;
         if let Value::Array(mut a) = x {
             if let (Some(b), 0, Some(bop)) =
-                (y.as_operand(), crate::autodiff::level_of(y), inplace_op(op))
+                (y.as_operand(), crate::autodiff::level_of(y), arith_op(op))
             {
                 // `a` is the only reference to its buffer here, so the kernel
                 // writes in place; errors happen before any write.
@@ -1274,8 +1261,7 @@ impl Interp {
                     .at(kspan))
                 }
                 None => {
-                    let names: Vec<Rc<str>> =
-                        def.params.iter().map(|p| sym::name(p.name)).collect();
+                    let names: Vec<&str> = def.params.iter().map(|p| sym::name(p.name)).collect();
                     let mut e = Error::new(
                         ErrorKind::Arity,
                         format!("`{fname}` has no parameter `{}`", sym::name(k)),
@@ -1389,7 +1375,14 @@ impl Interp {
             _ => {
                 let mut e = Error::type_(format!("an array has no attribute `{name}`"))
                     .at(aspan)
-                    .with_help("array attributes are .T .shape .ndim .size .dtype .device; methods are builtins, e.g. a.sum()");
+                    .with_help(format!(
+                        "array attributes are {}; methods are builtins, e.g. a.sum()",
+                        crate::value::ATTRIBUTES
+                            .iter()
+                            .map(|(n, _)| format!(".{n}"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ));
                 if builtins::lookup(&name).is_some() {
                     e = e.with_help(format!(
                         "`{name}` is a function: call it as a.{name}() or {name}(a)"
@@ -1413,11 +1406,6 @@ impl Interp {
         self.call_value(f, args, spans, Vec::new(), span, span)
     }
 
-    #[allow(dead_code)]
-    fn self_sym(&self) -> Sym {
-        self.sym_self_like
-    }
-
     pub fn builtin_of(&self, v: &Value) -> Option<&'static Builtin> {
         match v {
             Value::Func(Func::Builtin(b)) => Some(b),
@@ -1426,14 +1414,37 @@ impl Interp {
     }
 }
 
-fn inplace_op(op: BinOp) -> Option<BinaryOp> {
+/// The elementwise operation of a binary operator (`None` for `@`, which
+/// is not elementwise): the one map from the syntax's operators to kernels.
+pub(crate) fn binary_op(op: BinOp) -> Option<BinaryOp> {
     Some(match op {
         BinOp::Add => BinaryOp::Add,
         BinOp::Sub => BinaryOp::Sub,
         BinOp::Mul => BinaryOp::Mul,
         BinOp::Div => BinaryOp::Div,
+        BinOp::FloorDiv => BinaryOp::FloorDiv,
+        BinOp::Mod => BinaryOp::Mod,
         BinOp::Pow => BinaryOp::Pow,
-        _ => return None,
+        BinOp::BitAnd => BinaryOp::BitAnd,
+        BinOp::BitOr => BinaryOp::BitOr,
+        BinOp::Eq => BinaryOp::Eq,
+        BinOp::Ne => BinaryOp::Ne,
+        BinOp::Lt => BinaryOp::Lt,
+        BinOp::Le => BinaryOp::Le,
+        BinOp::Gt => BinaryOp::Gt,
+        BinOp::Ge => BinaryOp::Ge,
+        BinOp::MatMul => return None,
+    })
+}
+
+/// The float arithmetic operators (`+ - * / **`): those `x op= y` writes
+/// in place and the fusion planner chains.
+pub(crate) fn arith_op(op: BinOp) -> Option<BinaryOp> {
+    binary_op(op).filter(|b| {
+        matches!(
+            b,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Pow
+        )
     })
 }
 
@@ -1504,4 +1515,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+impl Interp {
+    /// This interpreter's `T` (created with `T::default()` on first use):
+    /// the random generator of `seed`/`rand`, the current figure, ...
+    pub fn state<T: Default + 'static>(&mut self) -> &mut T {
+        self.state
+            .0
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut::<T>()
+            // The entry under T's TypeId was made from a T just above.
+            .expect("state map entry has its key's type")
+    }
 }

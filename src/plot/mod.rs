@@ -17,7 +17,7 @@ pub mod render;
 pub mod term;
 pub mod text;
 
-use std::cell::RefCell;
+use crate::eval::Interp;
 
 pub type Rgb = (u8, u8, u8);
 
@@ -384,7 +384,8 @@ impl Figure {
     }
 }
 
-/// The interpreter thread's figure and whether a statement changed it.
+/// An interpreter's figure and whether a statement changed it (kept in
+/// `Interp::state`, so each interpreter has its own).
 #[derive(Default)]
 pub struct State {
     pub fig: Figure,
@@ -393,55 +394,47 @@ pub struct State {
     pub closed: bool,
 }
 
-thread_local! {
-    static STATE: RefCell<State> = RefCell::new(State::default());
-}
-
 /// Run `f` on the current figure and mark it changed.
-pub fn edit<T>(f: impl FnOnce(&mut Figure) -> T) -> T {
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.closed {
-            s.fig = Figure::new(s.fig.width, s.fig.height);
-            s.closed = false;
-        }
-        s.changed = true;
-        f(&mut s.fig)
-    })
+pub fn edit<T>(it: &mut Interp, f: impl FnOnce(&mut Figure) -> T) -> T {
+    let s = it.state::<State>();
+    if s.closed {
+        s.fig = Figure::new(s.fig.width, s.fig.height);
+        s.closed = false;
+    }
+    s.changed = true;
+    f(&mut s.fig)
 }
 
 /// Read the current figure.
-pub fn with<T>(f: impl FnOnce(&Figure) -> T) -> T {
-    STATE.with(|s| f(&s.borrow().fig))
+pub fn with<T>(it: &mut Interp, f: impl FnOnce(&Figure) -> T) -> T {
+    f(&it.state::<State>().fig)
 }
 
 /// Replace the current figure (`figure()`).
-pub fn reset(width: u32, height: u32) {
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        s.fig = Figure::new(width, height);
-        s.changed = false;
-        s.closed = false;
-    })
+pub fn reset(it: &mut Interp, width: u32, height: u32) {
+    let s = it.state::<State>();
+    s.fig = Figure::new(width, height);
+    s.changed = false;
+    s.closed = false;
 }
 
 /// Take the changed flag (true if a statement edited the figure since the
 /// last draw).
-pub fn take_changed() -> bool {
-    STATE.with(|s| std::mem::take(&mut s.borrow_mut().changed))
+pub fn take_changed(it: &mut Interp) -> bool {
+    std::mem::take(&mut it.state::<State>().changed)
 }
 
-pub fn close() {
-    STATE.with(|s| s.borrow_mut().closed = true)
+pub fn close(it: &mut Interp) {
+    it.state::<State>().closed = true
 }
 
 /// What the REPL calls after each statement: draw the figure through the
 /// interpreter's output if the statement changed it. Scripts never call it.
-pub fn draw_if_changed(it: &mut crate::eval::Interp) {
-    if it.interactive && take_changed() {
-        let fig = with(|f| f.clone());
+pub fn draw_if_changed(it: &mut Interp) {
+    if it.interactive && take_changed(it) {
+        let fig = with(it, |f| f.clone());
         if !fig.is_empty() {
-            it.out.figure(&fig);
+            it.out.figure_changed(&fig);
         }
     }
 }

@@ -19,7 +19,10 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 /// Attributes every array has (`a.T`, `a.shape`, ...).
-pub const ATTRIBUTES: &[&str] = &["T", "shape", "ndim", "size", "dtype", "device"];
+/// Attribute names for completion: the one list in `value::ATTRIBUTES`.
+pub fn attributes() -> impl Iterator<Item = &'static str> {
+    crate::value::ATTRIBUTES.iter().map(|(n, _)| *n)
+}
 
 /// What completion and hints know about the session, refreshed after
 /// every entry (the helper cannot borrow the interpreter while it runs).
@@ -153,7 +156,8 @@ pub fn complete_at(names: &Names, line: &str, pos: usize) -> (usize, Vec<String>
                     .cloned(),
             );
         } else {
-            out.extend(starting_with(ATTRIBUTES, &names.methods, word));
+            let attrs: Vec<&str> = attributes().collect();
+            out.extend(starting_with(&attrs, &names.methods, word));
         }
         out.sort();
         out.dedup();
@@ -166,6 +170,28 @@ pub fn complete_at(names: &Names, line: &str, pos: usize) -> (usize, Vec<String>
     out.sort();
     out.dedup();
     (start, out)
+}
+
+/// Everything Tab offers at byte offset `pos` of `line` (the REPL and the
+/// Jupyter kernel): file names inside a string literal and after `:load`,
+/// nothing inside a comment, else [`complete_at`].
+pub fn completions(
+    names: &Names,
+    files: &FilenameCompleter,
+    line: &str,
+    pos: usize,
+) -> (usize, Vec<String>) {
+    let state = in_string_or_comment(line, pos);
+    if matches!(state, Some('"' | '\'')) || line.trim_start().starts_with(":load ") {
+        return match files.complete_path(line, pos) {
+            Ok((start, pairs)) => (start, pairs.into_iter().map(|p| p.replacement).collect()),
+            Err(_) => (pos, Vec::new()),
+        };
+    }
+    if state == Some('#') {
+        return (pos, Vec::new());
+    }
+    complete_at(names, line, pos)
 }
 
 /// The words of `fixed` and `more` that start with `word`.
@@ -210,15 +236,8 @@ impl Completer for ArrHelper {
         pos: usize,
         ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        // File names inside a string literal and after `:load`.
-        let in_str = matches!(in_string_or_comment(line, pos), Some('"' | '\''));
-        if in_str || line.trim_start().starts_with(":load ") {
-            return self.files.complete(line, pos, ctx);
-        }
-        if in_string_or_comment(line, pos) == Some('#') {
-            return Ok((pos, Vec::new()));
-        }
-        let (start, c) = complete_at(&self.names.borrow(), line, pos);
+        let _ = ctx;
+        let (start, c) = completions(&self.names.borrow(), &self.files, line, pos);
         Ok((
             start,
             c.into_iter()

@@ -95,8 +95,11 @@ mod tests {
 
     #[test]
     fn round_trip_keeps_multi_line_entries_and_backslashes() {
-        let dir = std::env::temp_dir().join(format!("arr-hist-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::Builder::new()
+            .prefix("arr-hist-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp.path();
         let p = dir.join("history");
         let entries = [
             "x = 1",
@@ -106,24 +109,25 @@ mod tests {
         write_history(&p, &entries).unwrap();
         assert_eq!(read_history(&p), entries);
         // No temp file is left beside it.
-        let names: Vec<String> = std::fs::read_dir(&dir)
+        let names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["history"]);
-        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
     fn keeps_only_the_newest_entries() {
-        let dir = std::env::temp_dir().join(format!("arr-hist2-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::Builder::new()
+            .prefix("arr-hist-")
+            .tempdir()
+            .unwrap();
+        let dir = tmp.path();
         let p = dir.join("h");
         let entries: Vec<String> = (0..MAX_ENTRIES + 5).map(|i| format!("x = {i}")).collect();
         write_history(&p, &entries).unwrap();
         let back = read_history(&p);
         assert_eq!(back.len(), MAX_ENTRIES);
         assert_eq!(back[0], "x = 5");
-        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -7,7 +7,7 @@
 //! statements and prints results with no prompts and no escape codes.
 
 mod explain;
-mod helper;
+pub mod helper;
 mod history;
 
 use crate::eval::repr;
@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 pub use explain::explain;
-pub use helper::{complete_at, Names};
+pub use helper::{complete_at, completions, signature_hint, Names, KEYWORDS};
 pub use history::{history_path, read_history, write_history};
 
 pub const BANNER: &str = concat!(
@@ -143,17 +143,22 @@ fn run_code(it: &mut Interp, sess: &Session, name: &str, code: &str, print_value
     match r {
         Ok(Some(v)) => {
             if print_value && !code.trim_end().ends_with(';') && !matches!(v, Value::None) {
-                it.out.print(&repr(&v));
+                it.out.result(&v);
             }
             true
         }
         Ok(None) => true,
         Err(e) => {
-            let r = it.render(&e, sess.color);
-            it.out.warn(r.trim_end());
+            report(it, sess, &e);
             false
         }
     }
+}
+
+/// Show an error the session survives, through `Output::error`.
+fn report(it: &mut Interp, sess: &Session, e: &crate::diagnostics::Error) {
+    let r = it.render(e, sess.color);
+    it.out.error(e, r.trim_end());
 }
 
 /// `?name`: the help of whatever `name` is bound to (a builtin, a stdlib or
@@ -206,8 +211,7 @@ fn command(it: &mut Interp, sess: &mut Session, name: &str, cmd: &str) -> Result
             let mut ok = run_code(it, sess, name, arg, true);
             // GPU kernels run asynchronously: wait for them inside the timing.
             if let Err(e) = crate::gpu::sync_if_open() {
-                let r = it.render(&e, sess.color);
-                it.out.warn(r.trim_end());
+                report(it, sess, &e);
                 ok = false;
             }
             let dt = t.elapsed().as_secs_f64();
@@ -223,8 +227,7 @@ fn command(it: &mut Interp, sess: &mut Session, name: &str, cmd: &str) -> Result
             let path = match it.resolve_path(file) {
                 Ok(p) => p,
                 Err(e) => {
-                    let r = it.render(&e, sess.color);
-                    it.out.warn(r.trim_end());
+                    report(it, sess, &e);
                     return Ok(false);
                 }
             };
@@ -237,8 +240,7 @@ fn command(it: &mut Interp, sess: &mut Session, name: &str, cmd: &str) -> Result
                     Ok(true)
                 }
                 Ok(Err(e)) => {
-                    let r = it.render(&e, sess.color);
-                    it.out.warn(r.trim_end());
+                    report(it, sess, &e);
                     Ok(false)
                 }
                 Err(_) => Ok(false),
@@ -275,8 +277,7 @@ fn command(it: &mut Interp, sess: &mut Session, name: &str, cmd: &str) -> Result
                     if !text.is_empty() {
                         it.out.print(text.trim_end());
                     }
-                    let r = it.render(&e, sess.color);
-                    it.out.warn(r.trim_end());
+                    report(it, sess, &e);
                     Ok(false)
                 }
             }
@@ -334,32 +335,12 @@ fn call_builtin(it: &mut Interp, f: &str, v: &Value) -> Option<Value> {
 
 /// The shape of an array-like value (`None` for strings, dicts, tuples,
 /// functions, ...).
-pub fn value_shape(it: &mut Interp, v: &Value) -> Option<Vec<usize>> {
-    match v {
-        Value::Num(..) => Some(Vec::new()),
-        Value::Array(a) => Some(a.shape().to_vec()),
-        Value::Str(_)
-        | Value::Tuple(_)
-        | Value::Dict(_)
-        | Value::Func(_)
-        | Value::DType(_)
-        | Value::None => None,
-        #[allow(unreachable_patterns)]
-        other => match call_builtin(it, "shape", other)? {
-            Value::Tuple(t) => t
-                .iter()
-                .map(|d| match d {
-                    Value::Num(crate::array::Scalar::I64(n), _) => usize::try_from(*n).ok(),
-                    _ => None,
-                })
-                .collect(),
-            _ => None,
-        },
-    }
+pub fn value_shape(_: &mut Interp, v: &Value) -> Option<Vec<usize>> {
+    v.shape()
 }
 
 /// One `:vars` row: (shape, dtype, device, bytes) of a value.
-fn describe_var(it: &mut Interp, v: &Value) -> (String, String, String, Option<usize>) {
+pub fn describe_var(it: &mut Interp, v: &Value) -> (String, String, String, Option<usize>) {
     if let Some(shape) = value_shape(it, v) {
         let dtype = match call_builtin(it, "dtype", v) {
             Some(Value::DType(d)) => Some(d),

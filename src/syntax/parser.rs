@@ -2,7 +2,7 @@
 //! pest's `PrattParser` with the table of LANGUAGE.md §4.
 
 use super::ast::*;
-use super::sym::{intern, Sym};
+use super::sym::intern;
 use crate::diagnostics::{Error, ErrorKind, Result, Span};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
@@ -1022,9 +1022,4 @@ pub fn is_incomplete(src: &str) -> bool {
             src[pos.min(src.len())..].trim().is_empty()
         }
     }
-}
-
-#[allow(dead_code)]
-fn sym_name(s: Sym) -> Rc<str> {
-    super::sym::name(s)
 }

@@ -2,6 +2,7 @@
 
 # unary_float
 x = [0.5, 1.0, 2.0]; out = (sqrt(x), exp(x), log(x), log2(x), log10(x), log1p(x), expm1(x))
+assert(len(out) == 7, "unary_float: length")
 assert(dtype(out[0]) == float64, "unary_float[0]: dtype")
 assert(shape(out[0]) == (3,), "unary_float[0]: shape")
 assert(all(isclose(out[0], [0.7071067811865476, 1.0, 1.4142135623730951], rtol=1e-12, atol=1e-12, equal_nan=true)), "unary_float[0]: values")
@@ -26,6 +27,7 @@ assert(all(isclose(out[6], [0.6487212707001282, 1.718281828459045, 6.38905609893
 
 # trig
 x = [-0.5, 0.0, 0.25]; out = (sin(x), cos(x), tan(x), arcsin(x), arccos(x), arctan(x), sinh(x), cosh(x), tanh(x))
+assert(len(out) == 9, "trig: length")
 assert(dtype(out[0]) == float64, "trig[0]: dtype")
 assert(shape(out[0]) == (3,), "trig[0]: shape")
 assert(all(isclose(out[0], [-0.479425538604203, 0.0, 0.24740395925452294], rtol=1e-12, atol=1e-12, equal_nan=true)), "trig[0]: values")
@@ -74,6 +76,7 @@ assert(all(isclose(out, [1.0, 2.7182819843292236], rtol=1e-06, atol=1e-06, equal
 
 # nan_domain
 out = (sqrt(-1.0), log(0.0), log(-1.0))
+assert(len(out) == 3, "nan_domain: length")
 assert(dtype(out[0]) == float64, "nan_domain[0]: dtype")
 assert(shape(out[0]) == (), "nan_domain[0]: shape")
 assert(all(isclose(out[0], nan, rtol=1e-12, atol=1e-12, equal_nan=true)), "nan_domain[0]: values")
@@ -86,6 +89,7 @@ assert(all(isclose(out[2], nan, rtol=1e-12, atol=1e-12, equal_nan=true)), "nan_d
 
 # rounding
 x = [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 2.7]; out = (floor(x), ceil(x), round(x), trunc(x), round([1.2345, 9.8765], 2))
+assert(len(out) == 5, "rounding: length")
 assert(dtype(out[0]) == float64, "rounding[0]: dtype")
 assert(shape(out[0]) == (7,), "rounding[0]: shape")
 assert(all(isclose(out[0], [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 2.0], rtol=1e-12, atol=1e-12, equal_nan=true)), "rounding[0]: values")
@@ -104,6 +108,7 @@ assert(all(isclose(out[4], [1.23, 9.88], rtol=1e-12, atol=1e-12, equal_nan=true)
 
 # sign_abs
 out = (sign([-2.5, 0.0, 3.0]), sign([-4, 0, 7]), abs([-3, 4]), abs([-1.5, nan]))
+assert(len(out) == 4, "sign_abs: length")
 assert(dtype(out[0]) == float64, "sign_abs[0]: dtype")
 assert(shape(out[0]) == (3,), "sign_abs[0]: shape")
 assert(all(isclose(out[0], [-1.0, 0.0, 1.0], rtol=1e-12, atol=1e-12, equal_nan=true)), "sign_abs[0]: values")
@@ -119,6 +124,7 @@ assert(all(isclose(out[3], [1.5, nan], rtol=1e-12, atol=1e-12, equal_nan=true)),
 
 # clip_forms
 out = (clip([1, 5, 9], 2, 6), clip([1.5, 5.5], none, 3), clip(astype([1, 5], float32), 2, 3))
+assert(len(out) == 3, "clip_forms: length")
 assert(dtype(out[0]) == int64, "clip_forms[0]: dtype")
 assert(shape(out[0]) == (3,), "clip_forms[0]: shape")
 assert(all(out[0] == [2, 5, 6]), "clip_forms[0]: values")
@@ -131,6 +137,7 @@ assert(all(isclose(out[2], [2.0, 3.0], rtol=1e-06, atol=1e-06, equal_nan=true)),
 
 # maximum_nan
 out = (maximum([1.0, nan, 3.0], [2.0, 1.0, nan]), minimum([1, 5], [3, 2]))
+assert(len(out) == 2, "maximum_nan: length")
 assert(dtype(out[0]) == float64, "maximum_nan[0]: dtype")
 assert(shape(out[0]) == (3,), "maximum_nan[0]: shape")
 assert(all(isclose(out[0], [2.0, nan, nan], rtol=1e-12, atol=1e-12, equal_nan=true)), "maximum_nan[0]: values")
@@ -140,6 +147,7 @@ assert(all(out[1] == [1, 2]), "maximum_nan[1]: values")
 
 # where_forms
 x = arange(6); out = (where(x > 2, x, -x), where(x % 2 == 0, 1.5, 0), where([true, false])[0])
+assert(len(out) == 3, "where_forms: length")
 assert(dtype(out[0]) == int64, "where_forms[0]: dtype")
 assert(shape(out[0]) == (6,), "where_forms[0]: shape")
 assert(all(out[0] == [0, -1, -2, 3, 4, 5]), "where_forms[0]: values")
@@ -152,6 +160,7 @@ assert(all(out[2] == [0]), "where_forms[2]: values")
 
 # isnan_isinf_isfinite
 x = [1.0, nan, inf, -inf]; out = (isnan(x), isinf(x), isfinite(x))
+assert(len(out) == 3, "isnan_isinf_isfinite: length")
 assert(dtype(out[0]) == bool, "isnan_isinf_isfinite[0]: dtype")
 assert(shape(out[0]) == (4,), "isnan_isinf_isfinite[0]: shape")
 assert(all(out[0] == [false, true, false, false]), "isnan_isinf_isfinite[0]: values")
@@ -164,6 +173,7 @@ assert(all(out[2] == [true, false, false, false]), "isnan_isinf_isfinite[2]: val
 
 # isclose_forms
 out = (isclose([1.0, 1.1, nan], [1.0 + 1e-9, 1.0, nan]), isclose([nan], [nan], equal_nan=true))
+assert(len(out) == 2, "isclose_forms: length")
 assert(dtype(out[0]) == bool, "isclose_forms[0]: dtype")
 assert(shape(out[0]) == (3,), "isclose_forms[0]: shape")
 assert(all(out[0] == [true, false, false]), "isclose_forms[0]: values")
@@ -173,6 +183,7 @@ assert(all(out[1] == [true]), "isclose_forms[1]: values")
 
 # comparisons
 a = [1, 2, 3]; out = (a == 2, a != 2, a < 2, a <= 2, a > 2, a >= 2.5)
+assert(len(out) == 6, "comparisons: length")
 assert(dtype(out[0]) == bool, "comparisons[0]: dtype")
 assert(shape(out[0]) == (3,), "comparisons[0]: shape")
 assert(all(out[0] == [false, true, false]), "comparisons[0]: values")
@@ -194,6 +205,7 @@ assert(all(out[5] == [false, false, true]), "comparisons[5]: values")
 
 # bitwise
 out = ([true, false] & [true, true], [true, false] | [false, false], [12, 10] & [10, 6], [12, 10] | 1, ~[true, false], ~[0, 5])
+assert(len(out) == 6, "bitwise: length")
 assert(dtype(out[0]) == bool, "bitwise[0]: dtype")
 assert(shape(out[0]) == (2,), "bitwise[0]: shape")
 assert(all(out[0] == [true, false]), "bitwise[0]: values")
@@ -215,6 +227,7 @@ assert(all(out[5] == [-1, -6]), "bitwise[5]: values")
 
 # power_forms
 out = ([2, 3] ** 2, [2.0, 4.0] ** 0.5, 2 ** [1, 2, 3], [4, 9] ** [0.5, 0.5], [0, 2] ** 0)
+assert(len(out) == 5, "power_forms: length")
 assert(dtype(out[0]) == int64, "power_forms[0]: dtype")
 assert(shape(out[0]) == (2,), "power_forms[0]: shape")
 assert(all(out[0] == [4, 9]), "power_forms[0]: values")
@@ -233,6 +246,7 @@ assert(all(out[4] == [1, 1]), "power_forms[4]: values")
 
 # division_forms
 a = [-7, -3, 3, 7]; out = (a / 2, a // 2, a % 2, a // -2, a % -2, [-7.5, 7.5] % -2)
+assert(len(out) == 6, "division_forms: length")
 assert(dtype(out[0]) == float64, "division_forms[0]: dtype")
 assert(shape(out[0]) == (4,), "division_forms[0]: shape")
 assert(all(isclose(out[0], [-3.5, -1.5, 1.5, 3.5], rtol=1e-12, atol=1e-12, equal_nan=true)), "division_forms[0]: values")
@@ -254,6 +268,7 @@ assert(all(isclose(out[5], [-1.5, -0.5], rtol=1e-12, atol=1e-12, equal_nan=true)
 
 # float_div_zero
 out = ([1.0, -1.0] / 0.0, [1.0, -1.0] // 0.0, [1.0] % 0.0)
+assert(len(out) == 3, "float_div_zero: length")
 assert(dtype(out[0]) == float64, "float_div_zero[0]: dtype")
 assert(shape(out[0]) == (2,), "float_div_zero[0]: shape")
 assert(all(isclose(out[0], [inf, -inf], rtol=1e-12, atol=1e-12, equal_nan=true)), "float_div_zero[0]: values")
@@ -278,6 +293,7 @@ assert(all(isclose(out, [2.0, 4.0], rtol=1e-12, atol=1e-12, equal_nan=true)), "m
 
 # bool_arith
 out = ([true, false] + [true, true], [true, false] * [true, true], [true, true] + 1, [true] * 2.5)
+assert(len(out) == 4, "bool_arith: length")
 assert(dtype(out[0]) == bool, "bool_arith[0]: dtype")
 assert(shape(out[0]) == (2,), "bool_arith[0]: shape")
 assert(all(out[0] == [true, true]), "bool_arith[0]: values")

@@ -14,6 +14,7 @@ assert(all(isclose(out, [[0.0, 2.0], [0.5, 0.0]], rtol=1e-12, atol=1e-12, equal_
 
 # softmax_axis
 x = reshape(arange(6.0), 2, 3); out = (softmax(x), softmax(x, axis=0))
+assert(len(out) == 2, "softmax_axis: length")
 assert(dtype(out[0]) == float64, "softmax_axis[0]: dtype")
 assert(shape(out[0]) == (2, 3), "softmax_axis[0]: shape")
 assert(all(isclose(out[0], [[0.09003057317038046, 0.24472847105479764, 0.6652409557748218], [0.09003057317038046, 0.24472847105479764, 0.6652409557748218]], rtol=1e-12, atol=1e-12, equal_nan=true)), "softmax_axis[0]: values")
@@ -23,6 +24,7 @@ assert(all(isclose(out[1], [[0.04742587317756679, 0.04742587317756679, 0.0474258
 
 # log_softmax_logsumexp
 x = [[1.0, 2.0, 3.0], [1000.0, 1000.0, 0.0]]; out = (log_softmax(x), logsumexp(x), logsumexp(x, axis=0, keepdims=true))
+assert(len(out) == 3, "log_softmax_logsumexp: length")
 assert(dtype(out[0]) == float64, "log_softmax_logsumexp[0]: dtype")
 assert(shape(out[0]) == (2, 3), "log_softmax_logsumexp[0]: shape")
 assert(all(isclose(out[0], [[-2.4076059644443806, -1.4076059644443806, -0.4076059644443806], [-0.6931471805598903, -0.6931471805598903, -1000.6931471805599]], rtol=1e-12, atol=1e-12, equal_nan=true)), "log_softmax_logsumexp[0]: values")
@@ -35,6 +37,7 @@ assert(all(isclose(out[2], [[1000.0, 1000.0, 3.048587351573742]], rtol=1e-12, at
 
 # one_hot_mse
 out = (one_hot([2, 0, 1], 3), mse([1.0, 2.0, 3.0], [1.5, 2.0, 1.0]))
+assert(len(out) == 2, "one_hot_mse: length")
 assert(dtype(out[0]) == float64, "one_hot_mse[0]: dtype")
 assert(shape(out[0]) == (3, 3), "one_hot_mse[0]: shape")
 assert(all(isclose(out[0], [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], rtol=1e-12, atol=1e-12, equal_nan=true)), "one_hot_mse[0]: values")
@@ -44,6 +47,7 @@ assert(all(isclose(out[1], 1.4166666666666667, rtol=1e-12, atol=1e-12, equal_nan
 
 # cross_entropy_labels_and_onehot
 z = [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]; out = (cross_entropy(z, [0, 1]), cross_entropy(z, one_hot([0, 1], 3)))
+assert(len(out) == 2, "cross_entropy_labels_and_onehot: length")
 assert(dtype(out[0]) == float64, "cross_entropy_labels_and_onehot[0]: dtype")
 assert(shape(out[0]) == (), "cross_entropy_labels_and_onehot[0]: shape")
 assert(all(isclose(out[0], 0.3185397696491856, rtol=1e-12, atol=1e-12, equal_nan=true)), "cross_entropy_labels_and_onehot[0]: values")
@@ -53,6 +57,7 @@ assert(all(isclose(out[1], 0.3185397696491856, rtol=1e-12, atol=1e-12, equal_nan
 
 # inv_det_solve
 A = [[4.0, 1.0], [2.0, 3.0]]; out = (inv(A), det(A), solve(A, [1.0, 2.0]))
+assert(len(out) == 3, "inv_det_solve: length")
 assert(dtype(out[0]) == float64, "inv_det_solve[0]: dtype")
 assert(shape(out[0]) == (2, 2), "inv_det_solve[0]: shape")
 assert(all(isclose(out[0], [[0.3, -0.1], [-0.2, 0.4]], rtol=1e-12, atol=1e-12, equal_nan=true)), "inv_det_solve[0]: values")
@@ -65,6 +70,7 @@ assert(all(isclose(out[2], [0.1, 0.6], rtol=1e-12, atol=1e-12, equal_nan=true)),
 
 # norms
 x = [[1.0, -2.0], [3.0, 4.0]]; out = (norm(x), norm(x[0]), norm(x, ord=1), norm(x[1], ord=inf), norm(x, axis=1))
+assert(len(out) == 5, "norms: length")
 assert(dtype(out[0]) == float64, "norms[0]: dtype")
 assert(shape(out[0]) == (), "norms[0]: shape")
 assert(all(isclose(out[0], 5.477225575051661, rtol=1e-12, atol=1e-12, equal_nan=true)), "norms[0]: values")
@@ -83,6 +89,7 @@ assert(all(isclose(out[4], [2.23606797749979, 5.0], rtol=1e-12, atol=1e-12, equa
 
 # pinv_lstsq_rank
 A = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]; out = (pinv(A), lstsq(A, [1.0, 2.0, 2.0])[0], matrix_rank(A), svd(A, compute_uv=false))
+assert(len(out) == 4, "pinv_lstsq_rank: length")
 assert(dtype(out[0]) == float64, "pinv_lstsq_rank[0]: dtype")
 assert(shape(out[0]) == (2, 3), "pinv_lstsq_rank[0]: shape")
 assert(all(isclose(out[0], [[-1.3333333333333337, -0.33333333333333287, 0.6666666666666665], [1.0833333333333335, 0.3333333333333329, -0.4166666666666665]], rtol=1e-10, atol=1e-10, equal_nan=true)), "pinv_lstsq_rank[0]: values")
@@ -98,6 +105,7 @@ assert(all(isclose(out[3], [9.525518091565107, 0.5143005806586443], rtol=1e-10, 
 
 # eigh_values_cholesky
 S = [[2.0, 1.0], [1.0, 3.0]]; out = (eigh(S)[0], cholesky(S), abs(det(qr(S)[0])))
+assert(len(out) == 3, "eigh_values_cholesky: length")
 assert(dtype(out[0]) == float64, "eigh_values_cholesky[0]: dtype")
 assert(shape(out[0]) == (2,), "eigh_values_cholesky[0]: shape")
 assert(all(isclose(out[0], [1.381966011250105, 3.618033988749895], rtol=1e-10, atol=1e-10, equal_nan=true)), "eigh_values_cholesky[0]: values")

@@ -74,6 +74,7 @@ assert(all(isclose(out, 2.3333332538604736, rtol=1e-06, atol=1e-06, equal_nan=tr
 
 # var_std
 a = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]; out = (var(a), std(a), var(a, ddof=1))
+assert(len(out) == 3, "var_std: length")
 assert(dtype(out[0]) == float64, "var_std[0]: dtype")
 assert(shape(out[0]) == (), "var_std[0]: shape")
 assert(all(isclose(out[0], 4.0, rtol=1e-12, atol=1e-12, equal_nan=true)), "var_std[0]: values")
@@ -92,6 +93,7 @@ assert(all(isclose(out, [1.25, 1.25, 1.25], rtol=1e-12, atol=1e-12, equal_nan=tr
 
 # min_max
 a = [[3, 7, 1], [9, 2, 5]]; out = (min(a), max(a), min(a, axis=0), max(a, axis=1))
+assert(len(out) == 4, "min_max: length")
 assert(dtype(out[0]) == int64, "min_max[0]: dtype")
 assert(shape(out[0]) == (), "min_max[0]: shape")
 assert(all(out[0] == 1), "min_max[0]: values")
@@ -113,6 +115,7 @@ assert(all(isclose(out, nan, rtol=1e-12, atol=1e-12, equal_nan=true)), "max_nan:
 
 # argmin_argmax
 a = [[3, 7, 1], [9, 2, 9]]; out = (argmin(a), argmax(a), argmax(a, axis=0), argmin(a, axis=1))
+assert(len(out) == 4, "argmin_argmax: length")
 assert(dtype(out[0]) == int64, "argmin_argmax[0]: dtype")
 assert(shape(out[0]) == (), "argmin_argmax[0]: shape")
 assert(all(out[0] == 2), "argmin_argmax[0]: values")
@@ -128,6 +131,7 @@ assert(all(out[3] == [2, 1]), "argmin_argmax[3]: values")
 
 # any_all
 a = [[true, false], [false, false]]; out = (any(a), all(a), any(a, axis=1), all([[1, 2], [0, 3]], axis=0))
+assert(len(out) == 4, "any_all: length")
 assert(dtype(out[0]) == bool, "any_all[0]: dtype")
 assert(shape(out[0]) == (), "any_all[0]: shape")
 assert(all(out[0] == true), "any_all[0]: values")
@@ -143,6 +147,7 @@ assert(all(out[3] == [false, true]), "any_all[3]: values")
 
 # median_even_odd
 out = (median([3, 1, 2]), median([4, 1, 3, 2]), median([[1, 5], [3, 2]], axis=0))
+assert(len(out) == 3, "median_even_odd: length")
 assert(dtype(out[0]) == float64, "median_even_odd[0]: dtype")
 assert(shape(out[0]) == (), "median_even_odd[0]: shape")
 assert(all(isclose(out[0], 2.0, rtol=1e-12, atol=1e-12, equal_nan=true)), "median_even_odd[0]: values")
@@ -155,6 +160,7 @@ assert(all(isclose(out[2], [2.0, 3.5], rtol=1e-12, atol=1e-12, equal_nan=true)),
 
 # quantile_scalar_and_vector
 a = [1.0, 7.0, 3.0, 9.0, 4.0]; out = (quantile(a, 0.3), quantile(a, [0.1, 0.5, 0.9]))
+assert(len(out) == 2, "quantile_scalar_and_vector: length")
 assert(dtype(out[0]) == float64, "quantile_scalar_and_vector[0]: dtype")
 assert(shape(out[0]) == (), "quantile_scalar_and_vector[0]: shape")
 assert(all(isclose(out[0], 3.2, rtol=1e-12, atol=1e-12, equal_nan=true)), "quantile_scalar_and_vector[0]: values")
@@ -170,6 +176,7 @@ assert(all(isclose(out, [0.75, 4.75, 8.75], rtol=1e-12, atol=1e-12, equal_nan=tr
 
 # cumsum_cumprod
 a = [[1, 2], [3, 4]]; out = (cumsum(a), cumsum(a, axis=0), cumprod(a, axis=1))
+assert(len(out) == 3, "cumsum_cumprod: length")
 assert(dtype(out[0]) == int64, "cumsum_cumprod[0]: dtype")
 assert(shape(out[0]) == (4,), "cumsum_cumprod[0]: shape")
 assert(all(out[0] == [1, 3, 6, 10]), "cumsum_cumprod[0]: values")
@@ -182,6 +189,7 @@ assert(all(out[2] == [[1, 2], [3, 12]]), "cumsum_cumprod[2]: values")
 
 # diff_n2
 out = (diff([1, 4, 9, 16, 25], n=2), diff([[1, 3], [6, 10]], axis=0))
+assert(len(out) == 2, "diff_n2: length")
 assert(dtype(out[0]) == int64, "diff_n2[0]: dtype")
 assert(shape(out[0]) == (3,), "diff_n2[0]: shape")
 assert(all(out[0] == [2, 2, 2]), "diff_n2[0]: values")
@@ -191,6 +199,7 @@ assert(all(out[1] == [[5, 7]]), "diff_n2[1]: values")
 
 # sort_axis
 a = [[3, 1, 2], [9, 7, 8]]; out = (sort(a), sort(a, axis=0), sort(a, axis=none))
+assert(len(out) == 3, "sort_axis: length")
 assert(dtype(out[0]) == int64, "sort_axis[0]: dtype")
 assert(shape(out[0]) == (2, 3), "sort_axis[0]: shape")
 assert(all(out[0] == [[1, 2, 3], [7, 8, 9]]), "sort_axis[0]: values")
@@ -215,6 +224,7 @@ assert(all(out == [1, 3, 4, 0, 2]), "argsort_stable: values")
 
 # unique_all
 out = unique([4, 1, 4, 2, 1], return_index=true, return_inverse=true, return_counts=true)
+assert(len(out) == 4, "unique_all: length")
 assert(dtype(out[0]) == int64, "unique_all[0]: dtype")
 assert(shape(out[0]) == (3,), "unique_all[0]: shape")
 assert(all(out[0] == [1, 2, 4]), "unique_all[0]: values")
@@ -230,6 +240,7 @@ assert(all(out[3] == [2, 1, 2]), "unique_all[3]: values")
 
 # searchsorted_sides
 a = [1, 2, 2, 3]; out = (searchsorted(a, [2, 0, 5]), searchsorted(a, 2, side="right"))
+assert(len(out) == 2, "searchsorted_sides: length")
 assert(dtype(out[0]) == int64, "searchsorted_sides[0]: dtype")
 assert(shape(out[0]) == (3,), "searchsorted_sides[0]: shape")
 assert(all(out[0] == [1, 0, 4]), "searchsorted_sides[0]: values")

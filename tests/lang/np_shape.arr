@@ -2,6 +2,7 @@
 
 # arange_forms
 out = (arange(5), arange(2, 8, 2), arange(0.0, 1.0, 0.3), arange(5, 0, -2))
+assert(len(out) == 4, "arange_forms: length")
 assert(dtype(out[0]) == int64, "arange_forms[0]: dtype")
 assert(shape(out[0]) == (5,), "arange_forms[0]: shape")
 assert(all(out[0] == [0, 1, 2, 3, 4]), "arange_forms[0]: values")
@@ -17,6 +18,7 @@ assert(all(out[3] == [5, 3, 1]), "arange_forms[3]: values")
 
 # linspace_forms
 out = (linspace(0, 1, 5), linspace(0, 1, 4, endpoint=false), linspace(2, 3, 1))
+assert(len(out) == 3, "linspace_forms: length")
 assert(dtype(out[0]) == float64, "linspace_forms[0]: dtype")
 assert(shape(out[0]) == (5,), "linspace_forms[0]: shape")
 assert(all(isclose(out[0], [0.0, 0.25, 0.5, 0.75, 1.0], rtol=1e-12, atol=1e-12, equal_nan=true)), "linspace_forms[0]: values")
@@ -29,6 +31,7 @@ assert(all(isclose(out[2], [2.0], rtol=1e-12, atol=1e-12, equal_nan=true)), "lin
 
 # eye_k
 out = (eye(3, 4, k=1), eye(2, dtype=int64))
+assert(len(out) == 2, "eye_k: length")
 assert(dtype(out[0]) == float64, "eye_k[0]: dtype")
 assert(shape(out[0]) == (3, 4), "eye_k[0]: shape")
 assert(all(isclose(out[0], [[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]], rtol=1e-12, atol=1e-12, equal_nan=true)), "eye_k[0]: values")
@@ -38,6 +41,7 @@ assert(all(out[1] == [[1, 0], [0, 1]]), "eye_k[1]: values")
 
 # full_like_forms
 a = astype([1, 2], float32); out = (full((2, 3), 1.5), full_like(a, 7), zeros_like(a), ones(2, dtype=bool))
+assert(len(out) == 4, "full_like_forms: length")
 assert(dtype(out[0]) == float64, "full_like_forms[0]: dtype")
 assert(shape(out[0]) == (2, 3), "full_like_forms[0]: shape")
 assert(all(isclose(out[0], [[1.5, 1.5, 1.5], [1.5, 1.5, 1.5]], rtol=1e-12, atol=1e-12, equal_nan=true)), "full_like_forms[0]: values")
@@ -59,6 +63,7 @@ assert(all(out == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]), "reshape_infer:
 
 # transpose_axes
 a = reshape(arange(24), 2, 3, 4); out = (transpose(a), transpose(a, 1, 0, 2), array(a.T.shape))
+assert(len(out) == 3, "transpose_axes: length")
 assert(dtype(out[0]) == int64, "transpose_axes[0]: dtype")
 assert(shape(out[0]) == (4, 3, 2), "transpose_axes[0]: shape")
 assert(all(out[0] == [[[0, 12], [4, 16], [8, 20]], [[1, 13], [5, 17], [9, 21]], [[2, 14], [6, 18], [10, 22]], [[3, 15], [7, 19], [11, 23]]]), "transpose_axes[0]: values")
@@ -71,6 +76,7 @@ assert(all(out[2] == [4, 3, 2]), "transpose_axes[2]: values")
 
 # flatten_squeeze_expand
 a = reshape(arange(6), 1, 2, 3, 1); out = (flatten(a), squeeze(a), squeeze(a, axis=0), expand_dims(arange(3), 1), expand_dims(arange(3), (0, 2)))
+assert(len(out) == 5, "flatten_squeeze_expand: length")
 assert(dtype(out[0]) == int64, "flatten_squeeze_expand[0]: dtype")
 assert(shape(out[0]) == (6,), "flatten_squeeze_expand[0]: shape")
 assert(all(out[0] == [0, 1, 2, 3, 4, 5]), "flatten_squeeze_expand[0]: values")
@@ -89,6 +95,7 @@ assert(all(out[4] == [[[0], [1], [2]]]), "flatten_squeeze_expand[4]: values")
 
 # concatenate_axes
 a = [[1, 2], [3, 4]]; b = [[5, 6]]; out = (concatenate((a, b)), concatenate((a, transpose(b)), axis=1), concatenate((a, b), axis=none))
+assert(len(out) == 3, "concatenate_axes: length")
 assert(dtype(out[0]) == int64, "concatenate_axes[0]: dtype")
 assert(shape(out[0]) == (3, 2), "concatenate_axes[0]: shape")
 assert(all(out[0] == [[1, 2], [3, 4], [5, 6]]), "concatenate_axes[0]: values")
@@ -107,6 +114,7 @@ assert(all(isclose(out, [1.0, 2.0, 0.5], rtol=1e-12, atol=1e-12, equal_nan=true)
 
 # stack_forms
 a = [1, 2, 3]; b = [4, 5, 6]; out = (stack((a, b)), stack((a, b), axis=1), stack((a, b), axis=-1), vstack((a, b)), hstack((a, b)))
+assert(len(out) == 5, "stack_forms: length")
 assert(dtype(out[0]) == int64, "stack_forms[0]: dtype")
 assert(shape(out[0]) == (2, 3), "stack_forms[0]: shape")
 assert(all(out[0] == [[1, 2, 3], [4, 5, 6]]), "stack_forms[0]: values")
@@ -131,6 +139,7 @@ assert(all(out == [[1, 3, 4], [2, 5, 6]]), "hstack_2d: values")
 
 # split_forms
 out = split(reshape(arange(12), 4, 3), [1, 3])
+assert(len(out) == 3, "split_forms: length")
 assert(dtype(out[0]) == int64, "split_forms[0]: dtype")
 assert(shape(out[0]) == (1, 3), "split_forms[0]: shape")
 assert(all(out[0] == [[0, 1, 2]]), "split_forms[0]: values")
@@ -143,6 +152,7 @@ assert(all(out[2] == [[9, 10, 11]]), "split_forms[2]: values")
 
 # split_axis1
 out = split(reshape(arange(12), 2, 6), 3, axis=1)
+assert(len(out) == 3, "split_axis1: length")
 assert(dtype(out[0]) == int64, "split_axis1[0]: dtype")
 assert(shape(out[0]) == (2, 2), "split_axis1[0]: shape")
 assert(all(out[0] == [[0, 1], [6, 7]]), "split_axis1[0]: values")
@@ -155,6 +165,7 @@ assert(all(out[2] == [[4, 5], [10, 11]]), "split_axis1[2]: values")
 
 # tile_forms
 out = (tile([1, 2], 3), tile([[1, 2]], (2, 2)), tile([1, 2], (2, 1, 2)))
+assert(len(out) == 3, "tile_forms: length")
 assert(dtype(out[0]) == int64, "tile_forms[0]: dtype")
 assert(shape(out[0]) == (6,), "tile_forms[0]: shape")
 assert(all(out[0] == [1, 2, 1, 2, 1, 2]), "tile_forms[0]: values")
@@ -167,6 +178,7 @@ assert(all(out[2] == [[[1, 2, 1, 2]], [[1, 2, 1, 2]]]), "tile_forms[2]: values")
 
 # repeat_forms
 out = (repeat([[1, 2], [3, 4]], 2), repeat([[1, 2], [3, 4]], 2, axis=0), repeat([1, 2, 3], [3, 0, 1]))
+assert(len(out) == 3, "repeat_forms: length")
 assert(dtype(out[0]) == int64, "repeat_forms[0]: dtype")
 assert(shape(out[0]) == (8,), "repeat_forms[0]: shape")
 assert(all(out[0] == [1, 1, 2, 2, 3, 3, 4, 4]), "repeat_forms[0]: values")
@@ -179,6 +191,7 @@ assert(all(out[2] == [1, 1, 1, 3]), "repeat_forms[2]: values")
 
 # flip_roll
 a = reshape(arange(6), 2, 3); out = (flip(a), flip(a, axis=1), roll(a, 1), roll(a, -1, axis=1), roll(a, (1, 1), axis=(0, 1)))
+assert(len(out) == 5, "flip_roll: length")
 assert(dtype(out[0]) == int64, "flip_roll[0]: dtype")
 assert(shape(out[0]) == (2, 3), "flip_roll[0]: shape")
 assert(all(out[0] == [[5, 4, 3], [2, 1, 0]]), "flip_roll[0]: values")
