@@ -390,3 +390,51 @@ fn remainders_and_single_values_agree() {
         }
     }
 }
+
+/// Not a check: nanoseconds per element of every function, dtype and path on
+/// one thread (`cargo test --release --test vmath -- --ignored --nocapture
+/// speed`), to see which path is vectorised.
+#[test]
+#[ignore]
+fn speed_per_path() {
+    const M: usize = 1 << 16;
+    fn time<T: Lane>(p: Path, f: Fun, xs: &[T]) -> f64 {
+        let mut out = vec![MaybeUninit::<T>::uninit(); xs.len()];
+        let mut best = f64::INFINITY;
+        for _ in 0..7 {
+            let t = std::time::Instant::now();
+            for _ in 0..4 {
+                vmath::apply_on(p, f, xs, &mut out);
+            }
+            best = best.min(t.elapsed().as_secs_f64() / 4.0);
+        }
+        best * 1e9 / xs.len() as f64
+    }
+    for f in Fun::ALL {
+        // The benches' inputs: normal values, |x| + 0.5 for the logs and
+        // sqrt, tanh(normal) for arcsin/arccos.
+        let mut r = Rng(7);
+        let xs: Vec<f64> = (0..M)
+            .map(|_| {
+                let u = r.unit().max(1e-300);
+                let x = (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * r.unit()).cos();
+                match f {
+                    Fun::Sqrt | Fun::Log | Fun::Log2 | Fun::Log10 | Fun::Log1p => x.abs() + 0.5,
+                    Fun::Arcsin | Fun::Arccos => x.tanh(),
+                    _ => x,
+                }
+            })
+            .collect();
+        let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
+        let mut line = format!("{:7}", f.name());
+        for p in vmath::available() {
+            line += &format!(
+                "  {} f64 {:6.2} f32 {:6.2}",
+                p.name(),
+                time(p, f, &xs),
+                time(p, f, &xs32)
+            );
+        }
+        println!("{line}");
+    }
+}
