@@ -437,4 +437,344 @@ fn speed_per_path() {
         }
         println!("{line}");
     }
+    let xs: Vec<f64> = (0..M).map(|i| 0.5 + (i % 1000) as f64 * 0.003).collect();
+    let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
+    let mut line = "pow 1.7".to_string();
+    for p in vmath::available() {
+        let mut o = vec![MaybeUninit::<f64>::uninit(); M];
+        let mut o32 = vec![MaybeUninit::<f32>::uninit(); M];
+        let t = std::time::Instant::now();
+        for _ in 0..8 {
+            vmath::pow_on(p, vmath::Arg::Slice(&xs), vmath::Arg::Scalar(1.7), &mut o);
+        }
+        let a = t.elapsed().as_secs_f64() * 1e9 / (8 * M) as f64;
+        let t = std::time::Instant::now();
+        for _ in 0..8 {
+            vmath::pow_on(
+                p,
+                vmath::Arg::Slice(&xs32),
+                vmath::Arg::Scalar(1.7),
+                &mut o32,
+            );
+        }
+        let b = t.elapsed().as_secs_f64() * 1e9 / (8 * M) as f64;
+        line += &format!("  {} f64 {a:6.2} f32 {b:6.2}", p.name());
+    }
+    println!("{line}");
+}
+
+// ------------------------------------------------------------- pow
+
+fn ours_pow<T: Lane>(path: Path, xs: &[T], ys: &[T]) -> Vec<T> {
+    let mut out = vec![MaybeUninit::<T>::uninit(); xs.len()];
+    vmath::pow_on(path, vmath::Arg::Slice(xs), vmath::Arg::Slice(ys), &mut out);
+    // SAFETY: pow_on wrote every element (both slices are as long as out).
+    out.into_iter()
+        .map(|v| unsafe { v.assume_init() })
+        .collect()
+}
+
+/// ~1M (x, y) pairs: |y log x| up to the overflow and underflow edges,
+/// x near 1, huge and tiny x, negative x with integer y, integer y, and
+/// every pair of special values.
+fn pow_sweep(f32_range: bool) -> (Vec<f64>, Vec<f64>) {
+    let mut r = Rng(0x9057 ^ f32_range as u64);
+    let (emin, emax, tmax) = if f32_range {
+        (-149.0, 127.99, 103.0)
+    } else {
+        (-1074.0, 1023.99, 745.0)
+    };
+    let (mut xs, mut ys) = (Vec::with_capacity(N), Vec::with_capacity(N));
+    for i in 0..N {
+        let (x, y) = match i % 6 {
+            0 => (r.uniform(0.0, 10.0), r.uniform(-10.0, 10.0)),
+            1 => {
+                // |y log x| over the whole range, x anywhere.
+                let x = r.logu(emin, emax, false);
+                let t = r.uniform(-tmax, tmax);
+                (x, t / x.ln())
+            }
+            2 => (1.0 + r.uniform(-1e-3, 1e-3), r.logu(0.0, 40.0, true)),
+            3 => {
+                // negative base, integer exponent
+                let y = (r.uniform(-60.0, 60.0)).round();
+                (-r.logu(-8.0, 8.0, false), y)
+            }
+            4 => (r.logu(emin, emax, false), r.uniform(-3.0, 3.0)),
+            _ => (r.uniform(0.0, 4.0), r.uniform(0.0, 8.0).round()),
+        };
+        xs.push(x);
+        ys.push(y);
+    }
+    let sp = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        -0.5,
+        2.0,
+        -2.0,
+        3.0,
+        -3.0,
+        2.5,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        5e-324,
+        f64::MAX,
+        9007199254740993.0,
+        9007199254740992.0,
+        4503599627370497.0,
+        1e300,
+        -1e300,
+    ];
+    for &a in &sp {
+        for &b in &sp {
+            xs.push(a);
+            ys.push(b);
+        }
+    }
+    (xs, ys)
+}
+
+#[test]
+fn pow_accuracy_against_glibc() {
+    let path = vmath::chosen();
+    let (xs, ys) = pow_sweep(false);
+    let got = ours_pow(path, &xs, &ys);
+    let (mut worst, mut at) = (0.0f64, (0.0, 0.0));
+    for ((&x, &y), &g) in xs.iter().zip(&ys).zip(&got) {
+        let w = x.powf(y);
+        let e = ulp64(g, w);
+        // Signs of zeros and infinities exactly.
+        assert!(
+            !(w == 0.0 || w.is_infinite()) || g.to_bits() == w.to_bits(),
+            "pow({x:e}, {y:e}) = {g:e}, glibc {w:e}"
+        );
+        if e > worst {
+            worst = e;
+            at = (x, y);
+        }
+    }
+    println!("float64 pow max {worst} ULP (at {:e}, {:e})", at.0, at.1);
+    assert!(
+        worst <= 2.0,
+        "float64 pow: {worst} ULP at {:e} ** {:e} (got {:e}, glibc {:e})",
+        at.0,
+        at.1,
+        ours_pow(path, &[at.0], &[at.1])[0],
+        at.0.powf(at.1)
+    );
+    let (xs, ys) = pow_sweep(true);
+    let (xs, ys): (Vec<f32>, Vec<f32>) = (
+        xs.iter().map(|&x| x as f32).collect(),
+        ys.iter().map(|&y| y as f32).collect(),
+    );
+    let got = ours_pow(path, &xs, &ys);
+    let mut worst = 0.0f64;
+    for ((&x, &y), &g) in xs.iter().zip(&ys).zip(&got) {
+        let e = ulp32(g, (x as f64).powf(y as f64));
+        assert!(e <= 1.0, "float32 pow({x:e}, {y:e}) = {g:e}: {e} ULP");
+        worst = worst.max(e);
+    }
+    println!("float32 pow max {worst:.3} ULP");
+}
+
+#[test]
+fn pow_every_path_and_operand_kind_agree() {
+    let (mut xs, mut ys) = pow_sweep(false);
+    xs.truncate(N / 4);
+    ys.truncate(N / 4);
+    let base = ours_pow(Path::Baseline, &xs, &ys);
+    for p in vmath::available() {
+        let g = ours_pow(p, &xs, &ys);
+        for i in 0..xs.len() {
+            assert_eq!(
+                g[i].to_bits(),
+                base[i].to_bits(),
+                "pow({:e}, {:e}) on {}",
+                xs[i],
+                ys[i],
+                p.name()
+            );
+        }
+        let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
+        let ys32: Vec<f32> = ys.iter().map(|&y| y as f32).collect();
+        let b32 = ours_pow(Path::Baseline, &xs32, &ys32);
+        let g32 = ours_pow(p, &xs32, &ys32);
+        assert!(g32
+            .iter()
+            .zip(&b32)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+    }
+    // A scalar operand gives what the slice gives.
+    let y = 1.7;
+    let mut out = vec![MaybeUninit::<f64>::uninit(); 1000];
+    vmath::pow(
+        vmath::Arg::Slice(&xs[..1000]),
+        vmath::Arg::Scalar(y),
+        &mut out,
+    );
+    for (i, o) in out.iter().enumerate() {
+        // SAFETY: pow wrote all 1000.
+        let v = unsafe { o.assume_init() };
+        assert_eq!(v.to_bits(), vmath::pow_scalar(xs[i], y).to_bits());
+    }
+    let v = vmath::pow_vec(
+        vmath::Arg::Scalar(2.0),
+        vmath::Arg::Slice(&ys),
+        ys.len(),
+        4096,
+    );
+    for (i, &w) in v.iter().enumerate() {
+        assert_eq!(w.to_bits(), vmath::pow_scalar(2.0, ys[i]).to_bits());
+    }
+}
+
+// ------------------------------------------------------------- NumPy's vectors
+
+/// The folder with NumPy's `umath-validation-set-*.csv`: `ARR_NUMPY_DATA`,
+/// else asked of the CI venv's Python (or `python3`).
+fn numpy_data_dir() -> Option<std::path::PathBuf> {
+    if let Ok(d) = std::env::var("ARR_NUMPY_DATA") {
+        return Some(d.into());
+    }
+    let venv = std::env::var("ARR_CI_VENV").unwrap_or_else(|_| "target/ci-venv".into());
+    let pys = [format!("{venv}/bin/python"), "python3".to_string()];
+    for py in pys {
+        let out = std::process::Command::new(&py)
+            .args([
+                "-c",
+                "import numpy, os; print(os.path.join(os.path.dirname(numpy.__file__), '_core', 'tests', 'data'))",
+            ])
+            .output();
+        if let Ok(o) = out {
+            if o.status.success() {
+                let d = std::path::PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+                if d.join("umath-validation-set-exp.csv").exists() {
+                    return Some(d);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// ULPs between two floats of one dtype, given as bit patterns (NaN = NaN).
+fn ulp_bits(got: u64, want: u64, f32: bool) -> u64 {
+    if f32 {
+        let (a, b) = (f32::from_bits(got as u32), f32::from_bits(want as u32));
+        if a.is_nan() || b.is_nan() {
+            return if a.is_nan() && b.is_nan() {
+                0
+            } else {
+                u64::MAX
+            };
+        }
+        let o32 = |x: f32| {
+            let b = x.to_bits() as i32 as i64;
+            if b < 0 {
+                i32::MIN as i64 - b
+            } else {
+                b
+            }
+        };
+        (o32(a) - o32(b)).unsigned_abs()
+    } else {
+        let (a, b) = (f64::from_bits(got), f64::from_bits(want));
+        if a.is_nan() || b.is_nan() {
+            return if a.is_nan() && b.is_nan() {
+                0
+            } else {
+                u64::MAX
+            };
+        }
+        (ord(a) - ord(b)).unsigned_abs()
+    }
+}
+
+/// NumPy's validation vectors (correctly rounded outputs for hard inputs:
+/// subnormals, overflow edges, huge trig arguments, ...) for every function
+/// both have, both dtypes: within the file's own tolerance and within this
+/// module's bounds (float64: 1 ULP exp/log, 2 elsewhere; float32: 1 ULP).
+/// CI sets ARR_REQUIRE_NUMPY_DATA=1, so missing files fail there.
+#[test]
+fn numpy_validation_sets() {
+    let Some(dir) = numpy_data_dir() else {
+        assert!(
+            std::env::var("ARR_REQUIRE_NUMPY_DATA").is_err(),
+            "NumPy's umath-validation-set-*.csv not found (set ARR_NUMPY_DATA)"
+        );
+        eprintln!("skipped: NumPy's validation files not found (set ARR_NUMPY_DATA)");
+        return;
+    };
+    let mut report = String::new();
+    let mut bad = String::new();
+    let mut files = 0;
+    for f in Fun::ALL {
+        let path = dir.join(format!("umath-validation-set-{}.csv", f.name()));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        files += 1;
+        for is32 in [true, false] {
+            let tag = if is32 { "np.float32" } else { "np.float64" };
+            let (mut xs, mut want, mut tol) = (Vec::new(), Vec::new(), Vec::new());
+            for line in text.lines() {
+                let parts: Vec<&str> = line.split(',').map(str::trim).collect();
+                if parts.len() != 4 || parts[0] != tag {
+                    continue;
+                }
+                let hex = |s: &str| u64::from_str_radix(s.trim_start_matches("0x"), 16);
+                if let (Ok(x), Ok(y), Ok(t)) =
+                    (hex(parts[1]), hex(parts[2]), parts[3].parse::<u64>())
+                {
+                    xs.push(x);
+                    want.push(y);
+                    tol.push(t);
+                }
+            }
+            if xs.is_empty() {
+                continue;
+            }
+            let got: Vec<u64> = if is32 {
+                let v: Vec<f32> = xs.iter().map(|&b| f32::from_bits(b as u32)).collect();
+                ours(vmath::chosen(), f, &v)
+                    .iter()
+                    .map(|g| g.to_bits() as u64)
+                    .collect()
+            } else {
+                let v: Vec<f64> = xs.iter().map(|&b| f64::from_bits(b)).collect();
+                ours(vmath::chosen(), f, &v)
+                    .iter()
+                    .map(|g| g.to_bits())
+                    .collect()
+            };
+            let ours_bound = if is32 { 1 } else { bound64(f) as u64 };
+            let mut worst = 0u64;
+            for i in 0..xs.len() {
+                let e = ulp_bits(got[i], want[i], is32);
+                worst = worst.max(e);
+                if e > tol[i] || e > ours_bound {
+                    bad += &format!(
+                        "{} {tag} x = {:#x}: {e} ULP (file tolerance {}), got {:#x}, want {:#x}\n",
+                        f.name(),
+                        xs[i],
+                        tol[i],
+                        got[i],
+                        want[i]
+                    );
+                }
+            }
+            report += &format!("{} {tag}: {} values, max {worst} ULP\n", f.name(), xs.len());
+        }
+    }
+    println!("{report}");
+    assert!(
+        files >= 10,
+        "only {files} validation files in {}",
+        dir.display()
+    );
+    assert!(bad.is_empty(), "{bad}");
 }

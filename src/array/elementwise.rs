@@ -537,7 +537,7 @@ fn fmin<T: Float>(a: T, b: T) -> T {
     }
 }
 
-pub(crate) fn float_op<T: Float>(op: BinaryOp) -> FloatK<T> {
+pub(crate) fn float_op<T: Float + vmath::Lane>(op: BinaryOp) -> FloatK<T> {
     use BinaryOp::*;
     match op {
         Add => FloatK::F(|a, b| a + b),
@@ -546,7 +546,7 @@ pub(crate) fn float_op<T: Float>(op: BinaryOp) -> FloatK<T> {
         Div => FloatK::F(|a, b| a / b),
         FloorDiv => FloatK::F(fdiv),
         Mod => FloatK::F(fmod_py),
-        Pow => FloatK::F(|a, b| a.powf(b)),
+        Pow => FloatK::F(vmath::pow_scalar),
         // Rejected by binary_types for floats.
         BitAnd | BitOr => FloatK::F(|a, _| a),
         Maximum => FloatK::F(fmax),
@@ -694,13 +694,16 @@ fn int_kernel(op: BinaryOp, a: &Operand, b: &Operand, shape: &[usize]) -> Result
     })
 }
 
-fn float_kernel<T: Element + Float>(
+fn float_kernel<T: Element + Float + vmath::Lane>(
     op: BinaryOp,
     a: &Operand,
     b: &Operand,
     shape: &[usize],
 ) -> Result<Array> {
     let (x, y) = (typed::<T>(a), typed::<T>(b));
+    if op == BinaryOp::Pow {
+        return Ok(T::wrap(pow_map(&x, &y, shape)));
+    }
     // The four arithmetic ops get their own instantiation so the compiler
     // inlines and vectorises them (a function pointer per element does not).
     match op {
@@ -714,6 +717,44 @@ fn float_kernel<T: Element + Float>(
         FloatK::F(f) => T::wrap(zip_map(&x, &y, shape, f)),
         FloatK::Cmp(f) => Array::Bool(zip_map(&x, &y, shape, f)),
     })
+}
+
+/// `a ** b` through `vmath`'s kernel: contiguous operands (or a single
+/// value) go straight to it, other layouts are copied out first.
+fn pow_map<T: Element + vmath::Lane>(a: &Arr<T>, b: &Arr<T>, shape: &[usize]) -> Arr<T> {
+    use vmath::Arg;
+    let n: usize = shape.iter().product();
+    let arg = |x: &Arr<T>| -> Option<Arg<'_, T>> {
+        if x.len() == 1 && n != 1 {
+            x.iter().next().map(|&v| Arg::Scalar(v))
+        } else if x.shape() == shape {
+            x.as_slice().map(Arg::Slice)
+        } else {
+            None
+        }
+    };
+    let own = |x: &Arr<T>| -> Vec<T> {
+        match x.broadcast(IxDyn(shape)) {
+            Some(v) => v.iter().copied().collect(),
+            None => unreachable!("pow_map: shapes were broadcast-checked by the caller"),
+        }
+    };
+    let (ba, bb);
+    let xa = match arg(a) {
+        Some(v) => v,
+        None => {
+            ba = own(a);
+            Arg::Slice(&ba[..])
+        }
+    };
+    let xb = match arg(b) {
+        Some(v) => v,
+        None => {
+            bb = own(b);
+            Arg::Slice(&bb[..])
+        }
+    };
+    from_vec(shape, vmath::pow_vec(xa, xb, n, PAR_THRESHOLD_COSTLY))
 }
 
 // ------------------------------------------------------------- unary ops

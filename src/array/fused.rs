@@ -251,7 +251,7 @@ fn eval_block<T: Element + Float + vmath::Lane + Default>(
 }
 
 #[inline(always)]
-fn apply<T: Float>(op: BinaryOp, a: T, b: T) -> T {
+fn apply<T: Float + vmath::Lane>(op: BinaryOp, a: T, b: T) -> T {
     match op {
         BinaryOp::Add => a + b,
         BinaryOp::Sub => a - b,
@@ -267,7 +267,7 @@ fn apply<T: Float>(op: BinaryOp, a: T, b: T) -> T {
 /// `tmp[dst] = x op y` over one block, with each operand an input slice, a
 /// temporary or a constant. One monomorphic loop per arithmetic op.
 #[allow(clippy::too_many_arguments)]
-fn binary_block<T: Element + Float>(
+fn binary_block<T: Element + Float + vmath::Lane>(
     op: BinaryOp,
     x: &Src,
     y: &Src,
@@ -390,6 +390,16 @@ fn binary_block<T: Element + Float>(
                 }
             }
         }};
+    }
+    if op == BinaryOp::Pow {
+        // The vectorised kernel over the whole block (operands copied out).
+        let (mut bx, mut by) = (Vec::new(), Vec::new());
+        let px = read(x, cx, tmp, &mut bx);
+        let py = read(y, cy, tmp, &mut by);
+        let ax = px.map_or(vmath::Arg::Slice(&bx[..]), vmath::Arg::Scalar);
+        let ay = py.map_or(vmath::Arg::Slice(&by[..]), vmath::Arg::Scalar);
+        vmath::pow_into(ax, ay, &mut tmp[dst][..len]);
+        return;
     }
     match op {
         BinaryOp::Add => run_op!(|p: T, q: T| p + q),

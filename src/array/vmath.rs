@@ -191,6 +191,8 @@ pub trait Lane: Copy + Send + Sync + 'static {
     fn sqrt_(self) -> Self;
     /// `(src, dst)` kernel on each path (one monomorphic entry per path).
     fn run_path(path: Path, f: Fun, src: &[Self], dst: &mut [MaybeUninit<Self>]);
+    /// `x ** y` kernel on each path.
+    fn run_pow_path(path: Path, x: Arg<Self>, y: Arg<Self>, dst: &mut [MaybeUninit<Self>]);
 }
 
 impl Lane for f64 {
@@ -209,6 +211,9 @@ impl Lane for f64 {
     fn run_path(path: Path, f: Fun, src: &[f64], dst: &mut [MaybeUninit<f64>]) {
         dispatch(path, f, src, dst)
     }
+    fn run_pow_path(path: Path, x: Arg<f64>, y: Arg<f64>, dst: &mut [MaybeUninit<f64>]) {
+        dispatch_pow(path, x, y, dst)
+    }
 }
 
 impl Lane for f32 {
@@ -226,6 +231,9 @@ impl Lane for f32 {
     }
     fn run_path(path: Path, f: Fun, src: &[f32], dst: &mut [MaybeUninit<f32>]) {
         dispatch(path, f, src, dst)
+    }
+    fn run_pow_path(path: Path, x: Arg<f32>, y: Arg<f32>, dst: &mut [MaybeUninit<f32>]) {
+        dispatch_pow(path, x, y, dst)
     }
 }
 
@@ -291,6 +299,80 @@ pub fn map_vec<T: Lane>(f: Fun, src: &[T], par_from: usize) -> Vec<T> {
     out
 }
 
+/// One operand of `x ** y`: a slice (as long as the result) or one value.
+#[derive(Clone, Copy, Debug)]
+pub enum Arg<'a, T> {
+    Slice(&'a [T]),
+    Scalar(T),
+}
+
+impl<'a, T: Copy> Arg<'a, T> {
+    fn sub(self, start: usize, len: usize) -> Arg<'a, T> {
+        match self {
+            Arg::Slice(s) => Arg::Slice(&s[start.min(s.len())..(start + len).min(s.len())]),
+            a => a,
+        }
+    }
+    fn len(self) -> Option<usize> {
+        match self {
+            Arg::Slice(s) => Some(s.len()),
+            Arg::Scalar(_) => None,
+        }
+    }
+}
+
+/// `dst[i] = x[i] ** y[i]` on the chosen path; a slice operand shorter than
+/// `dst` shortens the work to its length.
+pub fn pow<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
+    T::run_pow_path(chosen(), x, y, dst)
+}
+
+/// `pow` on a given path (tests compare the paths).
+pub fn pow_on<T: Lane>(path: Path, x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
+    T::run_pow_path(path, x, y, dst)
+}
+
+/// `x ** y` for one pair: the same kernel as the slices.
+pub fn pow_scalar<T: Lane>(x: T, y: T) -> T {
+    let mut o = [MaybeUninit::<T>::uninit()];
+    pow(Arg::Scalar(x), Arg::Scalar(y), &mut o);
+    // SAFETY: pow wrote the one element.
+    unsafe { o[0].assume_init() }
+}
+
+/// `x ** y` into initialised memory.
+pub fn pow_into<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [T]) {
+    // SAFETY: MaybeUninit<T> has T's layout; pow writes only initialised values.
+    let dst = unsafe { &mut *(dst as *mut [T] as *mut [MaybeUninit<T>]) };
+    pow(x, y, dst)
+}
+
+/// A new vector of `n` elements `x ** y`, split across cores from `par_from`.
+pub fn pow_vec<T: Lane>(x: Arg<T>, y: Arg<T>, n: usize, par_from: usize) -> Vec<T> {
+    use rayon::prelude::*;
+    let n = [Some(n), x.len(), y.len()]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(n);
+    let mut out: Vec<T> = Vec::with_capacity(n);
+    {
+        let spare = &mut out.spare_capacity_mut()[..n];
+        if n >= par_from {
+            const CH: usize = 1 << 13;
+            spare
+                .par_chunks_mut(CH)
+                .enumerate()
+                .for_each(|(k, d)| pow(x.sub(k * CH, d.len()), y.sub(k * CH, d.len()), d));
+        } else {
+            pow(x, y, spare);
+        }
+    }
+    // SAFETY: pow wrote all n elements (n is at most each slice's length).
+    unsafe { out.set_len(n) };
+    out
+}
+
 // ------------------------------------------------------------- dispatch
 
 fn dispatch<T: Lane>(path: Path, f: Fun, src: &[T], dst: &mut [MaybeUninit<T>]) {
@@ -352,6 +434,77 @@ fn fix_trig<T: Lane>(src: &[T], dst: &mut [MaybeUninit<T>], g: fn(f64) -> f64) {
             let v = x.to64();
             if !(v.abs() < TRIG_MAX) {
                 o.write(T::from64(g(v)));
+            }
+        }
+    }
+}
+
+fn dispatch_pow<T: Lane>(path: Path, x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
+    let n = [Some(dst.len()), x.len(), y.len()]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(0);
+    let (x, y, dst) = (x.sub(0, n), y.sub(0, n), &mut dst[..n]);
+    match path {
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx512 if Path::Avx512.runs_here() => {
+            // SAFETY: the CPU has these features (checked above; cached by std).
+            unsafe { pow_avx512(x, y, dst) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx2 if Path::Avx2.runs_here() => {
+            // SAFETY: as above.
+            unsafe { pow_avx2(x, y, dst) }
+        }
+        _ => pow_kernels(x, y, dst),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+unsafe fn pow_avx512<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
+    pow_kernels(x, y, dst)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+unsafe fn pow_avx2<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
+    pow_kernels(x, y, dst)
+}
+
+/// A NaN operand comes back as that NaN (x's first), as in `run!`, except
+/// where the answer is 1 (`nan ** 0`, `1 ** nan`).
+#[inline(always)]
+fn pow_nan(x: f64, y: f64) -> f64 {
+    let r = pow_f64(x, y);
+    sel(x != x && y != 0.0, x, sel(y != y && x != 1.0, y, r))
+}
+
+#[inline(always)]
+fn pow_kernels<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
+    match (x, y) {
+        (Arg::Slice(a), Arg::Slice(b)) => {
+            for ((o, &p), &q) in dst.iter_mut().zip(a).zip(b) {
+                o.write(T::from64(pow_nan(p.to64(), q.to64())));
+            }
+        }
+        (Arg::Slice(a), Arg::Scalar(q)) => {
+            let q = q.to64();
+            for (o, &p) in dst.iter_mut().zip(a) {
+                o.write(T::from64(pow_nan(p.to64(), q)));
+            }
+        }
+        (Arg::Scalar(p), Arg::Slice(b)) => {
+            let p = p.to64();
+            for (o, &q) in dst.iter_mut().zip(b) {
+                o.write(T::from64(pow_nan(p, q.to64())));
+            }
+        }
+        (Arg::Scalar(p), Arg::Scalar(q)) => {
+            let r = T::from64(pow_nan(p.to64(), q.to64()));
+            for o in dst.iter_mut() {
+                o.write(r);
             }
         }
     }
@@ -551,16 +704,11 @@ pub fn sinh_f64(x: f64) -> f64 {
 
 #[inline(always)]
 pub fn cosh_f64(x: f64) -> f64 {
-    let a = abs(x);
-    // |x| < 1: 1 + t^2 / (2 (1 + t)), t = expm1(|x|).
-    let t = expm1_f64(sel(a < 1.0, a, 0.0));
-    let w = 1.0 + t;
-    let near = 1.0 + (t * t) / (w + w);
-    // Else exp(|x|)/2 + 1/(2 exp(|x|)).
-    let e = exp_scaled(sel(a < 22.0, a, 0.0), -1.0);
-    let mid = e + 0.25 / e;
-    let far = exp_scaled(a, -1.0);
-    sel(a < 1.0, near, sel(a < 22.0, mid, far))
+    // exp(|x|)/2 + 1/(2 exp(|x|)): one exponential, two positive terms (no
+    // cancellation); past |x| = 22 the second is below half an ULP, and
+    // exp(|x|)/2 is formed without overflowing early.
+    let e = exp_scaled(abs(x), -1.0);
+    e + 0.25 / e
 }
 
 #[inline(always)]
@@ -924,6 +1072,126 @@ pub fn acos_f64(x: f64) -> f64 {
     let res = sel(small, near, sel(x < 0.0, neg, pos));
     let res = sel(a > 1.0, f64::NAN, res);
     sel(x != x, x, res)
+}
+
+// ------------------------------------------------------------- pow
+
+/// a + b = s + e exactly.
+#[inline(always)]
+fn two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    let bb = s - a;
+    (s, (a - (s - bb)) + (b - bb))
+}
+
+/// a + b = s + e exactly, for |a| >= |b| (or a = 0).
+#[inline(always)]
+fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    (s, b - (s - a))
+}
+
+/// log(x) for finite x > 0 as hi + lo, about 2^-68 relative apart from
+/// tiny x: 2 atanh(s) with s = f / (2 + f), the terms 2s and (2/3) s^3
+/// carried in double-double, the rest (Taylor to s^27) in double.
+#[inline(always)]
+fn log_dd(x: f64) -> (f64, f64) {
+    const TWO_THIRDS_HI: f64 = 0.6666666666666666; // 0x3fe5555555555555
+    const TWO_THIRDS_LO: f64 = 3.700743415417188e-17; // 2/3 - TWO_THIRDS_HI
+    let sub = x < f64::MIN_POSITIVE;
+    let xs = sel(sub, x * 18014398509481984.0, x); // 2^54
+    let bits = xs
+        .to_bits()
+        .wrapping_add((0x3ff00000u64 - 0x3fe6a09eu64) << 32);
+    let e = bits >> 52;
+    let dk = f64::from_bits(0x4330_0000_0000_0000 | e) - (4503599627370496.0 + 1023.0)
+        + sel(sub, -54.0, 0.0);
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff).wrapping_add(0x3fe6a09eu64 << 32));
+    let f = m - 1.0; // exact
+                     // s = f / (2 + f) as sh + sl.
+    let d = 2.0 + f;
+    let de = (2.0 - d) + f; // 2 + f = d + de exactly
+                            // One division: sh = f / d to about an ULP, the residual corrects it.
+    let rd = 1.0 / d;
+    let sh = f * rd;
+    let sl = (fma(-sh, d, f) - sh * de) * rd;
+    // z = s^2 as zh + zl.
+    let zh = sh * sh;
+    let zl = fma(sh, sh, -zh) + 2.0 * sh * sl;
+    // Q = 2/3 + z R(z), R = 2/5 + 2/7 z + ... (z <= 0.0295).
+    let mut r = 2.0 / 27.0;
+    for k in (2..13).rev() {
+        r = fma(r, zh, 2.0 / (2 * k + 1) as f64);
+    }
+    let p = zh * r;
+    let (qh, qe) = two_sum(TWO_THIRDS_HI, p);
+    let ql = qe + (TWO_THIRDS_LO + fma(zh, r, -p) + zl * r);
+    // c = s^3 = s z.
+    let ch = sh * zh;
+    let cl = fma(sh, zh, -ch) + (sh * zl + sl * zh);
+    // u = s^3 Q.
+    let uh = ch * qh;
+    let ul = fma(ch, qh, -uh) + (ch * ql + cl * qh);
+    // log(m) = 2s + u.
+    let (ah, ae) = fast_two_sum(2.0 * sh, uh);
+    let al = ae + (2.0 * sl + ul);
+    // + k ln 2 (k LN2HI exact).
+    let (h, he) = two_sum(dk * LN2HI, ah);
+    let l = he + (al + dk * LN2LO);
+    fast_two_sum(h, l)
+}
+
+/// exp(xh + xl) for |xl| <= 2^-40 |xh| or so (xh clamped as in exp).
+#[inline(always)]
+fn exp_dd(xh: f64, xl: f64) -> f64 {
+    let inside = xh < 711.0 && xh > -745.2;
+    let xc = sel(xh > 711.0, 711.0, sel(xh < -745.2, -745.2, xh));
+    let xl = sel(inside, xl, 0.0);
+    let (kd, rhi, rlo) = exp_reduce(xc);
+    let rlo = rlo + xl;
+    let r = rhi + rlo;
+    let t = fma(r * r, expm1_tail(r), rlo);
+    let u = 1.0 + rhi;
+    let e = (1.0 - u) + rhi;
+    let p = u + (e + t);
+    let (s1, s2, _) = scale_parts(kd);
+    (p * s1) * s2
+}
+
+/// Round to the nearest integer (ties to even) for a >= 0, any size.
+#[inline(always)]
+fn rint_pos(a: f64) -> f64 {
+    const TWO52: f64 = 4503599627370496.0;
+    sel(a < TWO52, (a + TWO52) - TWO52, a)
+}
+
+/// x ** y with C99/IEEE `pow`'s special cases (NumPy's too).
+#[inline(always)]
+pub fn pow_f64(x: f64, y: f64) -> f64 {
+    let ax = abs(x);
+    let ay = abs(y);
+    let y_int = rint_pos(ay) == ay; // true for inf, false for nan
+    let y_odd = y_int && ay < 9007199254740992.0 && rint_pos(ay * 0.5) != ay * 0.5;
+    // |x| ** y for finite |x| > 0.
+    let (h, l) = log_dd(sel(ax > 0.0 && ax < f64::INFINITY, ax, 1.0));
+    let th = y * h;
+    let tl = fma(y, h, -th) + y * l;
+    let mag = exp_dd(th, tl);
+    // |x| = 0 or inf: 0 or inf by the sign of y (and which one).
+    let big = (ax == 0.0) == (y < 0.0);
+    let edge = sel(big, f64::INFINITY, 0.0);
+    let mag = sel(ax == 0.0 || ax == f64::INFINITY, edge, mag);
+    // y = +-inf: 1 at |x| = 1, else 0 or inf.
+    let yinf = sel((ax < 1.0) == (y < 0.0), f64::INFINITY, 0.0);
+    let mag = sel(ay == f64::INFINITY, sel(ax == 1.0, 1.0, yinf), mag);
+    // The sign: negative x to an odd integer power is negative (-0 too).
+    let neg = x.to_bits() >> 63 == 1;
+    let res = sel(neg && y_odd, -mag, mag);
+    // Negative x (not -0 and not -inf) to a non-integer power is NaN.
+    let res = sel(x < 0.0 && !y_int && ax < f64::INFINITY, f64::NAN, res);
+    // NaN operands give NaN, except 1 ** y and x ** 0.
+    let res = sel(x != x || y != y, f64::NAN, res);
+    sel(x == 1.0 || y == 0.0, 1.0, res)
 }
 
 #[cfg(test)]
