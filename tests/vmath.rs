@@ -608,18 +608,36 @@ fn pow_every_path_and_operand_kind_agree() {
             .zip(&b32)
             .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
-    // A scalar operand gives what the slice gives.
-    let y = 1.7;
-    let mut out = vec![MaybeUninit::<f64>::uninit(); 1000];
-    vmath::pow(
-        vmath::Arg::Slice(&xs[..1000]),
-        vmath::Arg::Scalar(y),
-        &mut out,
-    );
-    for (i, o) in out.iter().enumerate() {
-        // SAFETY: pow wrote all 1000.
-        let v = unsafe { o.assume_init() };
-        assert_eq!(v.to_bits(), vmath::pow_scalar(xs[i], y).to_bits());
+    // A scalar operand gives what the slice gives (2, 0.5 and 1 have their
+    // own loops), on the sweep and on the special values at its end.
+    let mut xs2 = xs[..1000].to_vec();
+    xs2.extend([
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        -2.0,
+        1e300,
+        1e-300,
+    ]);
+    for y in [1.7, 2.0, 0.5, 1.0, -1.0, 0.0] {
+        let mut out = vec![MaybeUninit::<f64>::uninit(); xs2.len()];
+        vmath::pow(vmath::Arg::Slice(&xs2), vmath::Arg::Scalar(y), &mut out);
+        let ys = vec![y; xs2.len()];
+        let base = ours_pow(Path::Baseline, &xs2, &ys);
+        for (i, o) in out.iter().enumerate() {
+            // SAFETY: pow wrote every element.
+            let v = unsafe { o.assume_init() };
+            assert_eq!(v.to_bits(), vmath::pow_scalar(xs2[i], y).to_bits());
+            assert_eq!(v.to_bits(), base[i].to_bits(), "{:e} ** {y}", xs2[i]);
+            let g = xs2[i].powf(y);
+            assert!(
+                ulp64(v, g) <= 1.0,
+                "{:e} ** {y}: {v:e}, glibc {g:e}",
+                xs2[i]
+            );
+        }
     }
     let v = vmath::pow_vec(
         vmath::Arg::Scalar(2.0),

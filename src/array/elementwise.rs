@@ -724,7 +724,7 @@ fn float_kernel<T: Element + Float + vmath::Lane>(
 fn pow_map<T: Element + vmath::Lane>(a: &Arr<T>, b: &Arr<T>, shape: &[usize]) -> Arr<T> {
     use vmath::Arg;
     let n: usize = shape.iter().product();
-    let arg = |x: &Arr<T>| -> Option<Arg<'_, T>> {
+    fn arg<'a, T: Element>(x: &'a Arr<T>, shape: &[usize], n: usize) -> Option<Arg<'a, T>> {
         if x.len() == 1 && n != 1 {
             x.iter().next().map(|&v| Arg::Scalar(v))
         } else if x.shape() == shape {
@@ -732,7 +732,7 @@ fn pow_map<T: Element + vmath::Lane>(a: &Arr<T>, b: &Arr<T>, shape: &[usize]) ->
         } else {
             None
         }
-    };
+    }
     let own = |x: &Arr<T>| -> Vec<T> {
         match x.broadcast(IxDyn(shape)) {
             Some(v) => v.iter().copied().collect(),
@@ -740,14 +740,14 @@ fn pow_map<T: Element + vmath::Lane>(a: &Arr<T>, b: &Arr<T>, shape: &[usize]) ->
         }
     };
     let (ba, bb);
-    let xa = match arg(a) {
+    let xa = match arg(a, shape, n) {
         Some(v) => v,
         None => {
             ba = own(a);
             Arg::Slice(&ba[..])
         }
     };
-    let xb = match arg(b) {
+    let xb = match arg(b, shape, n) {
         Some(v) => v,
         None => {
             bb = own(b);

@@ -481,6 +481,38 @@ fn pow_nan(x: f64, y: f64) -> f64 {
     sel(x != x && y != 0.0, x, sel(y != y && x != 1.0, y, r))
 }
 
+/// `pow_nan(x, q)` for one exponent `q` over a slice: `x ** 2` is `x * x`
+/// and `x ** 0.5` is `sqrt(x)` (both correctly rounded, so what an exact
+/// pow gives; `pow_f64` selects the same values), `x ** 1` is `x`.
+#[inline(always)]
+fn pow_const<T: Lane>(src: &[T], q: f64, dst: &mut [MaybeUninit<T>]) {
+    if q == 2.0 {
+        for (o, &p) in dst.iter_mut().zip(src) {
+            let v = p.to64();
+            o.write(T::from64(sel(v != v, v, v * v)));
+        }
+    } else if q == 0.5 {
+        for (o, &p) in dst.iter_mut().zip(src) {
+            o.write(T::from64(pow_half(p.to64())));
+        }
+    } else if q == 1.0 {
+        for (o, &p) in dst.iter_mut().zip(src) {
+            o.write(T::from64(p.to64()));
+        }
+    } else {
+        for (o, &p) in dst.iter_mut().zip(src) {
+            o.write(T::from64(pow_nan(p.to64(), q)));
+        }
+    }
+}
+
+/// x ** 0.5: sqrt, but +0 at -0 and +inf at -inf (C99 pow).
+#[inline(always)]
+fn pow_half(x: f64) -> f64 {
+    let r = x.sqrt() + 0.0;
+    sel(x == f64::NEG_INFINITY, f64::INFINITY, r)
+}
+
 #[inline(always)]
 fn pow_kernels<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
     match (x, y) {
@@ -489,12 +521,7 @@ fn pow_kernels<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
                 o.write(T::from64(pow_nan(p.to64(), q.to64())));
             }
         }
-        (Arg::Slice(a), Arg::Scalar(q)) => {
-            let q = q.to64();
-            for (o, &p) in dst.iter_mut().zip(a) {
-                o.write(T::from64(pow_nan(p.to64(), q)));
-            }
-        }
+        (Arg::Slice(a), Arg::Scalar(q)) => pow_const(a, q.to64(), dst),
         (Arg::Scalar(p), Arg::Slice(b)) => {
             let p = p.to64();
             for (o, &q) in dst.iter_mut().zip(b) {
@@ -1191,7 +1218,11 @@ pub fn pow_f64(x: f64, y: f64) -> f64 {
     let res = sel(x < 0.0 && !y_int && ax < f64::INFINITY, f64::NAN, res);
     // NaN operands give NaN, except 1 ** y and x ** 0.
     let res = sel(x != x || y != y, f64::NAN, res);
-    sel(x == 1.0 || y == 0.0, 1.0, res)
+    let res = sel(x == 1.0 || y == 0.0, 1.0, res);
+    // The exponents `pow_const` computes directly: the same values here.
+    let res = sel(y == 2.0, x * x, res);
+    let res = sel(y == 0.5, pow_half(x), res);
+    sel(y == 1.0, x, res)
 }
 
 #[cfg(test)]
