@@ -707,6 +707,22 @@ fn expm1_dd(x: f64) -> (f64, f64) {
     (sel(over, big, sum), sel(over, 0.0, lo))
 }
 
+/// exp(x) / 2 for x >= 0 with `expm1_dd`'s clamp and reduction, so that
+/// beside `expm1_dd(x)` the compiler computes the reduction and polynomial
+/// once (sinh); 2^(n-1) applied as two factors (no early overflow).
+#[inline(always)]
+fn exp_half(x: f64) -> f64 {
+    let xc = sel(x > 711.0, 711.0, sel(x < -60.0, -60.0, x));
+    let (kd, rhi, rlo) = exp_reduce(xc);
+    let r = rhi + rlo;
+    let tail = fma(r * r, expm1_tail(r), rlo);
+    let u = 1.0 + rhi;
+    let e = (1.0 - u) + rhi;
+    let p = u + (e + tail);
+    let (s1, s2, _) = scale_parts(kd - 1.0);
+    (p * s1) * s2
+}
+
 #[inline(always)]
 pub fn expm1_f64(x: f64) -> f64 {
     let (h, l) = expm1_dd(x);
@@ -718,14 +734,15 @@ pub fn sinh_f64(x: f64) -> f64 {
     let a = abs(x);
     // |x| < 1: (2t - t^2/(t+1)) / 2, |x| < 22: (t + t/(t+1)) / 2, with
     // t = expm1(|x|) (fdlibm).
-    let t = expm1_f64(sel(a < 22.0, a, 0.0));
+    let t = expm1_f64(a);
     let near = sel(
         a < 1.0,
         0.5 * (2.0 * t - t * t / (t + 1.0)),
         0.5 * (t + t / (t + 1.0)),
     );
-    // Else exp(|x|)/2 (1/exp(|x|) is below half an ULP).
-    let far = exp_scaled(a, -1.0);
+    // Else exp(|x|)/2 (1/exp(|x|) is below half an ULP), from the same
+    // reduction as t.
+    let far = exp_half(a);
     with_sign_of(sel(a < 22.0, near, far), x)
 }
 
