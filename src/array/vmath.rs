@@ -193,6 +193,11 @@ pub trait Lane: Copy + Send + Sync + 'static {
     fn run_path(path: Path, f: Fun, src: &[Self], dst: &mut [MaybeUninit<Self>]);
     /// `x ** y` kernel on each path.
     fn run_pow_path(path: Path, x: Arg<Self>, y: Arg<Self>, dst: &mut [MaybeUninit<Self>]);
+    /// The slices as float32 (`Some` only for f32): native float32 kernels.
+    fn as_f32<'a>(
+        src: &'a [Self],
+        dst: &'a mut [MaybeUninit<Self>],
+    ) -> Option<(&'a [f32], &'a mut [MaybeUninit<f32>])>;
 }
 
 impl Lane for f64 {
@@ -214,6 +219,13 @@ impl Lane for f64 {
     fn run_pow_path(path: Path, x: Arg<f64>, y: Arg<f64>, dst: &mut [MaybeUninit<f64>]) {
         dispatch_pow(path, x, y, dst)
     }
+    #[inline(always)]
+    fn as_f32<'a>(
+        _: &'a [f64],
+        _: &'a mut [MaybeUninit<f64>],
+    ) -> Option<(&'a [f32], &'a mut [MaybeUninit<f32>])> {
+        None
+    }
 }
 
 impl Lane for f32 {
@@ -234,6 +246,13 @@ impl Lane for f32 {
     }
     fn run_pow_path(path: Path, x: Arg<f32>, y: Arg<f32>, dst: &mut [MaybeUninit<f32>]) {
         dispatch_pow(path, x, y, dst)
+    }
+    #[inline(always)]
+    fn as_f32<'a>(
+        src: &'a [f32],
+        dst: &'a mut [MaybeUninit<f32>],
+    ) -> Option<(&'a [f32], &'a mut [MaybeUninit<f32>])> {
+        Some((src, dst))
     }
 }
 
@@ -545,7 +564,15 @@ fn kernels<T: Lane>(f: Fun, src: &[T], dst: &mut [MaybeUninit<T>]) {
                 o.write(x.sqrt_());
             }
         }
-        Fun::Exp => run!(src, dst, exp_f64),
+        Fun::Exp => match T::as_f32(src, dst) {
+            Some((s, d)) => {
+                for (o, &x) in d.iter_mut().zip(s) {
+                    let r = exp_f32(x);
+                    o.write(if x != x { x } else { r });
+                }
+            }
+            None => run!(src, dst, exp_f64),
+        },
         Fun::Expm1 => run!(src, dst, expm1_f64),
         Fun::Log => run!(src, dst, log_f64),
         Fun::Log2 => run!(src, dst, log2_f64),
@@ -680,6 +707,52 @@ fn exp_scaled(x: f64, k: f64) -> f64 {
 #[inline(always)]
 pub fn exp_f64(x: f64) -> f64 {
     exp_scaled(x, 0.0)
+}
+
+/// exp in float32 arithmetic (16 lanes on AVX-512): the same reduction as
+/// `exp_scaled` with ln 2 in two parts (n * LN2HI exact), 1 + r kept exact
+/// (Fast2Sum), Taylor to r^8/8!; 2^n as two normal factors.
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    const SHIFT: f32 = 12582912.0; // 1.5 * 2^23
+    const INVLN2: f32 = std::f32::consts::LOG2_E;
+    const LN2HI: f32 = 0.693145751953125; // 0x3f317200: 15 significant bits
+    const LN2LO: f32 = 1.428606765330187e-6;
+    const C: [f32; 7] = [
+        1.0 / 2.0,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5040.0,
+        1.0 / 40320.0,
+    ];
+    let xc = if x > 89.0 {
+        89.0
+    } else if x < -104.0 {
+        -104.0
+    } else {
+        x
+    };
+    let kd = xc.mul_add(INVLN2, SHIFT);
+    let n = kd - SHIFT;
+    let rhi = (-n).mul_add(LN2HI, xc); // exact
+    let rlo = -n * LN2LO;
+    let r = rhi + rlo;
+    let mut q = C[6];
+    for k in (0..6).rev() {
+        q = q.mul_add(r, C[k]);
+    }
+    let t = (r * r).mul_add(q, rlo);
+    let u = 1.0 + rhi;
+    let e = (1.0 - u) + rhi;
+    let p = u + (e + t);
+    let ni = (kd.to_bits() as i32).wrapping_sub(SHIFT.to_bits() as i32);
+    let n1 = ni >> 1;
+    let n2 = ni - n1;
+    let s1 = f32::from_bits((n1.wrapping_add(127) as u32) << 23);
+    let s2 = f32::from_bits((n2.wrapping_add(127) as u32) << 23);
+    (p * s1) * s2
 }
 
 /// expm1(x) as an unevaluated sum hi + lo (about 2^-100 relative apart
