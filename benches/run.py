@@ -3,10 +3,17 @@
 median times and ratios (arr time / NumPy time: below 1 means arr is faster).
 
 usage: python3 benches/run.py [--arr target/release/arr] [--only NAME] [--runs N]
+                              [--before OLD_ARR]
 
 With --runs N (default 1) every pair is run N times, arr and NumPy
 alternating; the table gives the median over the runs and, for the ratio,
 its range over the runs (each run's ratio), so noise is visible.
+
+With --before OLD_ARR (an arr binary built from an earlier commit), every
+run also runs OLD_ARR on the same work, interleaved, and a second table
+compares the two builds of arr: the median after/before ratio, its range
+over the runs, and "slower" only when every run of the new build was slower
+(a ratio range entirely above 1), otherwise "within noise" or "faster".
 
 Each benchmark is a pair benches/NAME.arr + benches/NAME.py; both print
 lines `ROW <label> <median milliseconds>`, timed inside the process (start-up
@@ -56,7 +63,10 @@ def main():
     ap.add_argument("--arr", default=os.path.join(HERE, "..", "target", "release", "arr"))
     ap.add_argument("--only", default="")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--before", default="")
     a = ap.parse_args()
+    before = os.path.abspath(a.before) if a.before else None
+    old = {}
     arr = os.path.abspath(a.arr)
     runs = max(1, a.runs)
     import numpy
@@ -76,6 +86,7 @@ def main():
         extra = f" | {min(rr):.2f}–{max(rr):.2f}" if runs > 1 and rr else ""
         print(f"| {label} | {fmt(n)} | {fmt(v)} | {ratio}{extra} |", flush=True)
 
+    new_times = {}
     for f in sorted(glob.glob(os.path.join(HERE, "*.arr"))):
         name = os.path.splitext(os.path.basename(f))[0]
         if a.only and a.only not in name:
@@ -85,12 +96,17 @@ def main():
             continue
         ra, rn = {}, {}
         for _ in range(runs):
+            if before:
+                for k, v in rows([before, f]).items():
+                    old.setdefault(k, []).append(v)
             for k, v in rows([arr, f]).items():
                 ra.setdefault(k, []).append(v)
             for k, v in rows([sys.executable, py]).items():
                 rn.setdefault(k, []).append(v)
         for label in rn:
             line(label, rn[label], ra.get(label, []))
+            if before:
+                new_times.setdefault(label, ra.get(label, []))
     if not a.only or "startup" in a.only:
         ns, vs = [], []
         for _ in range(runs):
@@ -98,6 +114,20 @@ def main():
             ns.append(n)
             vs.append(v)
         line('start-up: arr -e 1 vs python -c "import numpy"', ns, vs)
+    if before:
+        print()
+        print(f"before: {before}")
+        print(f"| benchmark | before | after | after/before | range over runs | verdict |")
+        print("|---|---:|---:|---:|---:|---|")
+        for label, vs in new_times.items():
+            os_ = old.get(label, [])
+            if not vs or not os_:
+                print(f"| {label} | {'failed' if not os_ else fmt(statistics.median(os_))} | {'failed' if not vs else fmt(statistics.median(vs))} | n/a | | |")
+                continue
+            rr = [x / y for x, y in zip(vs, os_) if y > 0]
+            med = statistics.median(vs) / statistics.median(os_)
+            verdict = "slower" if min(rr) > 1 else ("faster" if max(rr) < 1 else "within noise")
+            print(f"| {label} | {fmt(statistics.median(os_))} | {fmt(statistics.median(vs))} | {med:.2f} | {min(rr):.2f}–{max(rr):.2f} | {verdict} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -30,8 +30,8 @@ fn main() -> ExitCode {
     // Ctrl-C stops the running computation at the next loop iteration or
     // call (the REPL keeps its session); a second Ctrl-C before that quits.
     let _ = ctrlc::set_handler(|| {
-        if arr::eval::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst)
-            && arr::eval::SIGINT_QUITS.load(std::sync::atomic::Ordering::SeqCst)
+        if arr::interrupt::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst)
+            && arr::interrupt::SIGINT_QUITS.load(std::sync::atomic::Ordering::SeqCst)
         {
             std::process::exit(130);
         }

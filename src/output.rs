@@ -32,7 +32,7 @@ pub trait Output {
     /// The value of an entry's last expression (the REPL, `-e`, a notebook
     /// cell): by default its printed form through `print`.
     fn result(&mut self, v: &Value) {
-        self.print(&crate::eval::repr(v));
+        self.print(&crate::value::repr(v));
     }
     /// An error the session survives (REPL entry, notebook cell): `e` and
     /// its ariadne report `report`. By default the report through `warn`.

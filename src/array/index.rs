@@ -243,10 +243,10 @@ fn dim_at(shape: &[usize], cur: usize) -> Result<usize> {
     shape.get(cur).copied().ok_or_else(internal)
 }
 
-/// NumPy's slice clipping for an axis of length `n`, as an ndarray `Slice`
-/// (ndarray reverses the range for negative steps, so the range is chosen
-/// to start at NumPy's first element).
-fn nd_slice(start: Option<i64>, stop: Option<i64>, step: i64, n: usize) -> Slice {
+/// NumPy's slice clipping for an axis of length `n`: the index of the first
+/// element taken and how many are taken (computed in i128, so no step or
+/// bound overflows). The CPU views and the GPU views both use it.
+pub fn slice_first_len(start: Option<i64>, stop: Option<i64>, step: i64, n: usize) -> (i128, i128) {
     let n = n as i128;
     let st = step as i128;
     let clip = |v: Option<i64>, default: i128| -> i128 {
@@ -293,6 +293,15 @@ fn nd_slice(start: Option<i64>, stop: Option<i64>, step: i64, n: usize) -> Slice
     } else {
         0
     };
+    (b, len)
+}
+
+/// NumPy's slice clipping for an axis of length `n`, as an ndarray `Slice`
+/// (ndarray reverses the range for negative steps, so the range is chosen
+/// to start at NumPy's first element).
+fn nd_slice(start: Option<i64>, stop: Option<i64>, step: i64, n: usize) -> Slice {
+    let st = step as i128;
+    let (b, len) = slice_first_len(start, stop, step, n);
     // All values below lie in 0..=n, so they fit in isize.
     if len == 0 {
         Slice::new(0, Some(0), 1)

@@ -130,7 +130,7 @@ where
             data.par_chunks(n)
                 .zip(out.par_chunks_mut(n))
                 .for_each(|(x, y)| {
-                    if !crate::eval::interrupt_pending() {
+                    if !crate::interrupt::interrupt_pending() {
                         f(x, y)
                     }
                 });
@@ -140,7 +140,7 @@ where
                 .for_each(|(x, y)| f(x, y));
         }
     }
-    crate::eval::check_interrupted()?;
+    crate::interrupt::check_interrupted()?;
     let res =
         ArrayD::from_shape_vec(IxDyn(&moved_shape), out).map_err(|_| internal("map_lanes"))?;
     let mut inv = vec![0usize; nd];

@@ -7,7 +7,7 @@
 use super::shape_ops::{build, cast, cmp_nl, flatten, map_lanes, to_vec_c, Typed, PAR_THRESHOLD};
 use super::{dtype::promote, fmt_shape, norm_axis, Arr, Array, DType};
 use crate::diagnostics::{Error, Result};
-use crate::eval::{check_interrupted, interrupt_pending};
+use crate::interrupt::{check_interrupted, interrupt_pending};
 use crate::{map_array, with_array};
 use rayon::prelude::*;
 use std::cmp::Ordering;

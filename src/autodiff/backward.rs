@@ -3,76 +3,22 @@
 //! `g` is the cotangent of the op's output; each rule returns the cotangent
 //! of every input slot in `need`.
 
-use super::{strip, Op, Slot};
 use crate::array::elementwise::{BinaryOp as B, UnaryOp as U};
 use crate::array::index::IndexItem;
 use crate::array::{norm_axis, Array, DType, Scalar};
 use crate::diagnostics::{Error, Result, Span};
-use crate::eval::Interp;
+use crate::ops::props::{self, Fusion};
+use crate::ops::tape::{Op, Slot};
+use crate::ops::Interp;
+use crate::prim::{Prim, Prim as P};
 use crate::value::Value;
+use crate::value::{float_dtype, level_of, strip};
 use std::rc::Rc;
 
-/// Builtins with a gradient rule here (others error when traced, unless
-/// `no_gradient` lists them).
+/// Does the builtin called `name` have a gradient rule here (by
+/// `ops::props::derivative`)?
 pub fn has_rule(name: &str) -> bool {
-    matches!(
-        name,
-        "abs"
-            | "sqrt"
-            | "exp"
-            | "log"
-            | "log2"
-            | "log10"
-            | "log1p"
-            | "expm1"
-            | "sin"
-            | "cos"
-            | "tan"
-            | "arcsin"
-            | "arccos"
-            | "arctan"
-            | "sinh"
-            | "cosh"
-            | "tanh"
-            | "arctan2"
-            | "maximum"
-            | "minimum"
-            | "clip"
-            | "where"
-            | "sum"
-            | "mean"
-            | "prod"
-            | "var"
-            | "std"
-            | "min"
-            | "max"
-            | "cumsum"
-            | "reshape"
-            | "transpose"
-            | "flatten"
-            | "squeeze"
-            | "expand_dims"
-            | "broadcast_to"
-            | "concatenate"
-            | "stack"
-            | "vstack"
-            | "hstack"
-            | "flip"
-            | "roll"
-            | "matmul"
-            | "dot"
-            | "outer"
-            | "trace"
-            | "astype"
-            | "copy"
-            | "array"
-            | "float"
-            | "to"
-            | "inv"
-            | "solve"
-            | "det"
-            | "norm"
-    )
+    Prim::from_name(name).is_some_and(|p| props::derivative(p) == props::Derivative::Rule)
 }
 
 const S0: Slot = Slot { arg: 0, item: None };
@@ -118,14 +64,14 @@ impl R<'_> {
     fn u(&mut self, op: U, x: &Value) -> Result<Value> {
         self.it.op_unary(op, x)
     }
-    fn call(&mut self, name: &str, pos: Vec<Value>, kw: Vec<(&str, Value)>) -> Result<Value> {
-        self.it.call_named(name, pos, kw, Span::default())
+    fn call(&mut self, p: Prim, pos: Vec<Value>, kw: Vec<(&str, Value)>) -> Result<Value> {
+        self.it.call_prim(p, pos, kw, Span::default())
     }
     /// A 0/1 float mask from a comparison (no gradient flows through it).
     fn mask(&mut self, op: B, x: &Value, y: &Value, like: &Value) -> Result<Value> {
         let m = self.b(op, &strip(x), &strip(y))?;
-        let dt = super::trace::float_dtype(like).unwrap_or(DType::F64);
-        self.call("astype", vec![m, Value::DType(dt)], vec![])
+        let dt = float_dtype(like).unwrap_or(DType::F64);
+        self.call(Prim::Astype, vec![m, Value::DType(dt)], vec![])
     }
     fn sum_to(&mut self, g: &Value, shape: &[usize]) -> Result<Value> {
         sum_to(self.it, g, shape)
@@ -139,7 +85,7 @@ pub fn sum_to(it: &mut Interp, g: &Value, shape: &[usize]) -> Result<Value> {
         return Ok(g.clone());
     }
     if shape.is_empty() {
-        return it.call_named("sum", vec![g.clone()], vec![], Span::default());
+        return it.call_prim(Prim::Sum, vec![g.clone()], vec![], Span::default());
     }
     let lead = gs.len().saturating_sub(shape.len());
     let mut axes: Vec<i64> = (0..lead as i64).collect();
@@ -148,14 +94,14 @@ pub fn sum_to(it: &mut Interp, g: &Value, shape: &[usize]) -> Result<Value> {
             axes.push((lead + i) as i64);
         }
     }
-    let s = it.call_named(
-        "sum",
+    let s = it.call_prim(
+        Prim::Sum,
         vec![g.clone()],
         vec![("axis", ints(&axes)), ("keepdims", Value::bool(true))],
         Span::default(),
     )?;
-    it.call_named(
-        "reshape",
+    it.call_prim(
+        Prim::Reshape,
         vec![s, shape_val(shape)],
         vec![],
         Span::default(),
@@ -178,7 +124,7 @@ fn expand_back(
             .iter()
             .map(|x| {
                 norm_axis(
-                    crate::eval::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
+                    crate::value::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
                     nd,
                 )
             })
@@ -191,9 +137,9 @@ fn expand_back(
         let kept: Vec<usize> = (0..nd)
             .map(|i| if axes.contains(&i) { 1 } else { in_shape[i] })
             .collect();
-        r.call("reshape", vec![g.clone(), shape_val(&kept)], vec![])?
+        r.call(Prim::Reshape, vec![g.clone(), shape_val(&kept)], vec![])?
     };
-    r.call("broadcast_to", vec![g, shape_val(in_shape)], vec![])
+    r.call(Prim::BroadcastTo, vec![g, shape_val(in_shape)], vec![])
 }
 
 fn count(in_shape: &[usize], axis: &Option<Value>) -> Result<f64> {
@@ -205,7 +151,7 @@ fn count(in_shape: &[usize], axis: &Option<Value>) -> Result<f64> {
             let mut n = 1.0;
             for x in t.iter() {
                 n *= in_shape[norm_axis(
-                    crate::eval::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
+                    crate::value::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
                     nd,
                 )?] as f64;
             }
@@ -383,7 +329,7 @@ pub fn vjp(
                 res.push((S1, r.sum_to(&gv, &shape_of(&v))?));
             }
         }
-        Op::Builtin(b) => builtin_rule(r, b.name, inputs, out, g, need, &mut res)?,
+        Op::Builtin(b) => builtin_rule(r, *b, inputs, out, g, need, &mut res)?,
     }
     Ok(res)
 }
@@ -483,12 +429,20 @@ fn matmul_rule(
 ) -> Result<(Option<Value>, Option<Value>)> {
     let (sa, sb) = (shape_of(a), shape_of(b));
     let a2 = if sa.len() == 1 {
-        r.call("reshape", vec![a.clone(), shape_val(&[1, sa[0]])], vec![])?
+        r.call(
+            Prim::Reshape,
+            vec![a.clone(), shape_val(&[1, sa[0]])],
+            vec![],
+        )?
     } else {
         a.clone()
     };
     let b2 = if sb.len() == 1 {
-        r.call("reshape", vec![b.clone(), shape_val(&[sb[0], 1])], vec![])?
+        r.call(
+            Prim::Reshape,
+            vec![b.clone(), shape_val(&[sb[0], 1])],
+            vec![],
+        )?
     } else {
         b.clone()
     };
@@ -505,18 +459,18 @@ fn matmul_rule(
     if sb.len() == 1 {
         gshape.push(1);
     }
-    let g2 = r.call("reshape", vec![g.clone(), shape_val(&gshape)], vec![])?;
+    let g2 = r.call(Prim::Reshape, vec![g.clone(), shape_val(&gshape)], vec![])?;
     let swap = |r: &mut R, x: &Value| -> Result<Value> {
         let n = shape_of(x).len();
         let mut perm: Vec<i64> = (0..n as i64).collect();
         perm.swap(n - 2, n - 1);
-        r.call("transpose", vec![x.clone(), ints(&perm)], vec![])
+        r.call(Prim::Transpose, vec![x.clone(), ints(&perm)], vec![])
     };
     let ga = if wa {
         let bt = swap(r, &b2)?;
         let x = r.it.op_matmul(&g2, &bt)?;
         let x = r.sum_to(&x, &sa2)?;
-        Some(r.call("reshape", vec![x, shape_val(&sa)], vec![])?)
+        Some(r.call(Prim::Reshape, vec![x, shape_val(&sa)], vec![])?)
     } else {
         None
     };
@@ -524,7 +478,7 @@ fn matmul_rule(
         let at = swap(r, &a2)?;
         let x = r.it.op_matmul(&at, &g2)?;
         let x = r.sum_to(&x, &sb2)?;
-        Some(r.call("reshape", vec![x, shape_val(&sb)], vec![])?)
+        Some(r.call(Prim::Reshape, vec![x, shape_val(&sb)], vec![])?)
     } else {
         None
     };
@@ -538,7 +492,7 @@ fn scatter_add(r: &mut R, a: &Value, items: &Rc<Vec<IndexItem>>, g: &Value) -> R
     let n: usize = shape.iter().product();
     let pos = Array::from_vec(&shape, (0..n as i64).collect::<Vec<i64>>());
     let sel = crate::array::index::get(&pos, items)?;
-    let dt = super::trace::float_dtype(a).unwrap_or(DType::F64);
+    let dt = float_dtype(a).unwrap_or(DType::F64);
     Ok(r.it.record_scatter(g, sel, shape, dt)?)
 }
 
@@ -553,9 +507,9 @@ impl Interp {
         dt: DType,
     ) -> Result<Value> {
         let sel_v = Value::Array(sel.clone());
-        let lvl = super::level_of(g);
+        let lvl = level_of(g);
         if lvl == 0 {
-            let gv = crate::eval::value_to_array(g)
+            let gv = crate::value::value_to_array(g)
                 .ok_or_else(|| Error::type_("internal: scatter of a non-array"))?;
             let gb = crate::array::broadcast_to(&gv, sel.shape())?.to_f64_vec();
             let idx = sel.to_i64_vec();
@@ -572,8 +526,8 @@ impl Interp {
         // composition: gather-transpose via a one-hot matmul would be costly;
         // instead record the scatter as indexing of a flattened view.
         let flat_sel = sel.reshape(&[sel.len()])?;
-        let gflat = self.call_named(
-            "reshape",
+        let gflat = self.call_prim(
+            Prim::Reshape,
             vec![g.clone(), Value::tuple(vec![Value::int(sel.len() as i64)])],
             vec![],
             Span::default(),
@@ -599,8 +553,8 @@ impl Interp {
             acc
         };
         let _ = sel_v;
-        self.call_named(
-            "reshape",
+        self.call_prim(
+            Prim::Reshape,
             vec![out, shape_val(&shape)],
             vec![],
             Span::default(),
@@ -610,7 +564,7 @@ impl Interp {
 
 fn builtin_rule(
     r: &mut R,
-    name: &str,
+    name: Prim,
     inputs: &[Option<Value>],
     out: Option<&Value>,
     g: &Value,
@@ -622,24 +576,23 @@ fn builtin_rule(
     let sa = shape_of(&a);
     let o = out.cloned().unwrap_or(Value::None);
     let wants = |s: Slot| need.contains(&s);
-    let unary = |n: &str| U::from_builtin(n).filter(|op| op.is_math_fn());
-    if let Some(u) = unary(name) {
+    if let Fusion::Map(u) = props::fusion(name) {
         let x = unary_rule(r, u, &a, &o, g)?;
         res.push((S0, r.sum_to(&x, &sa)?));
         return Ok(());
     }
     match name {
-        "maximum" | "minimum" | "arctan2" => {
+        P::Maximum | P::Minimum | P::Arctan2 => {
             let op = match name {
-                "maximum" => B::Maximum,
-                "minimum" => B::Minimum,
+                P::Maximum => B::Maximum,
+                P::Minimum => B::Minimum,
                 _ => B::Arctan2,
             };
             let v = vjp(r.it, &Op::Binary(op), inputs, out, g, need)?;
             res.extend(v);
         }
         // clip(x, lo, hi): g passes where lo <= x <= hi.
-        "clip" => {
+        P::Clip => {
             let mut pass = g.clone();
             if let Some(lo) = inp(1).filter(|v| !matches!(v, Value::None)) {
                 let m = r.mask(B::Ge, &a, &lo, g)?;
@@ -662,50 +615,54 @@ fn builtin_rule(
             res.push((S0, r.sum_to(&pass, &sa)?));
         }
         // where(c, x, y): gx = g where c, gy = g elsewhere.
-        "where" => {
+        P::Where => {
             let c = strip(&a);
             let zero = num(0.0);
             if wants(S1) {
-                let t = r.call("where", vec![c.clone(), g.clone(), zero.clone()], vec![])?;
+                let t = r.call(
+                    Prim::Where,
+                    vec![c.clone(), g.clone(), zero.clone()],
+                    vec![],
+                )?;
                 res.push((S1, r.sum_to(&t, &shape_of(&inp(1).unwrap_or(Value::None)))?));
             }
             if wants(S2) {
-                let t = r.call("where", vec![c, zero, g.clone()], vec![])?;
+                let t = r.call(Prim::Where, vec![c, zero, g.clone()], vec![])?;
                 res.push((S2, r.sum_to(&t, &shape_of(&inp(2).unwrap_or(Value::None)))?));
             }
         }
-        "sum" => {
+        P::Sum => {
             let x = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
             res.push((S0, x));
         }
-        "mean" => {
+        P::Mean => {
             let n = count(&sa, &inp(1))?;
             let x = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
             res.push((S0, r.div(&x, &num(n))?));
         }
         // d prod = prod / a
-        "prod" => {
+        P::Prod => {
             let ge = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
             let oe = expand_back(r, &o, &sa, &inp(1), kw_bool(&inp(2)))?;
             let t = r.mul(&ge, &oe)?;
             res.push((S0, r.div(&t, &a)?));
         }
         // d var = 2 (a - mean) / (n - ddof); d std = (a - mean) / ((n - ddof) std)
-        "var" | "std" => {
+        P::Var | P::Std => {
             let n = count(&sa, &inp(1))?;
             let ddof = inp(3)
-                .and_then(|v| crate::eval::as_scalar(&v))
+                .and_then(|v| crate::value::as_scalar(&v))
                 .map(|s| s.as_f64())
                 .unwrap_or(0.0);
             let mut kw = vec![("keepdims", Value::bool(true))];
             if let Some(ax) = inp(1) {
                 kw.push(("axis", ax));
             }
-            let m = r.call("mean", vec![a.clone()], kw)?;
+            let m = r.call(Prim::Mean, vec![a.clone()], kw)?;
             let d = r.sub(&a, &m)?;
             let ge = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
             let t = r.mul(&ge, &d)?;
-            let x = if name == "var" {
+            let x = if name == P::Var {
                 r.mul(&t, &num(2.0 / (n - ddof)))?
             } else {
                 let oe = expand_back(r, &o, &sa, &inp(1), kw_bool(&inp(2)))?;
@@ -715,56 +672,56 @@ fn builtin_rule(
             res.push((S0, x));
         }
         // Ties share the gradient equally.
-        "min" | "max" => {
+        P::Min | P::Max => {
             let oe = expand_back(r, &o, &sa, &inp(1), kw_bool(&inp(2)))?;
             let m = r.mask(B::Eq, &a, &oe, g)?;
             let mut kw = vec![("keepdims", Value::bool(true))];
             if let Some(ax) = inp(1) {
                 kw.push(("axis", ax));
             }
-            let cnt = r.call("sum", vec![m.clone()], kw)?;
+            let cnt = r.call(Prim::Sum, vec![m.clone()], kw)?;
             let ge = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
             let t = r.mul(&ge, &m)?;
             res.push((S0, r.div(&t, &cnt)?));
         }
         // d cumsum: reversed cumsum of g.
-        "cumsum" => {
+        P::Cumsum => {
             let ax = inp(1).filter(|v| !matches!(v, Value::None));
             let x = match ax {
                 Some(ax) => {
-                    let f = r.call("flip", vec![g.clone(), ax.clone()], vec![])?;
-                    let c = r.call("cumsum", vec![f, ax.clone()], vec![])?;
-                    r.call("flip", vec![c, ax], vec![])?
+                    let f = r.call(Prim::Flip, vec![g.clone(), ax.clone()], vec![])?;
+                    let c = r.call(Prim::Cumsum, vec![f, ax.clone()], vec![])?;
+                    r.call(Prim::Flip, vec![c, ax], vec![])?
                 }
                 None => {
-                    let f = r.call("flip", vec![g.clone()], vec![])?;
-                    let c = r.call("cumsum", vec![f], vec![])?;
-                    let c = r.call("flip", vec![c], vec![])?;
-                    r.call("reshape", vec![c, shape_val(&sa)], vec![])?
+                    let f = r.call(Prim::Flip, vec![g.clone()], vec![])?;
+                    let c = r.call(Prim::Cumsum, vec![f], vec![])?;
+                    let c = r.call(Prim::Flip, vec![c], vec![])?;
+                    r.call(Prim::Reshape, vec![c, shape_val(&sa)], vec![])?
                 }
             };
             res.push((S0, x));
         }
-        "reshape" | "flatten" | "squeeze" | "expand_dims" => {
+        P::Reshape | P::Flatten | P::Squeeze | P::ExpandDims => {
             res.push((
                 S0,
-                r.call("reshape", vec![g.clone(), shape_val(&sa)], vec![])?,
+                r.call(Prim::Reshape, vec![g.clone(), shape_val(&sa)], vec![])?,
             ));
         }
-        "transpose" => {
+        P::Transpose => {
             let nd = sa.len();
             // The axes (the `*axes` rest arguments) follow the bound slots.
             let rest: Vec<Value> = inputs.iter().skip(2).flatten().cloned().collect();
             let listed: Vec<i64> = match rest.as_slice() {
                 [Value::Tuple(t)] => t
                     .iter()
-                    .filter_map(crate::eval::as_scalar)
+                    .filter_map(crate::value::as_scalar)
                     .map(|s| s.as_i64())
                     .collect(),
                 [Value::Array(x)] => x.to_i64_vec(),
                 vals => vals
                     .iter()
-                    .filter_map(crate::eval::as_scalar)
+                    .filter_map(crate::value::as_scalar)
                     .map(|s| s.as_i64())
                     .collect(),
             };
@@ -782,49 +739,49 @@ fn builtin_rule(
             }
             res.push((
                 S0,
-                r.call("transpose", vec![g.clone(), ints(&inv)], vec![])?,
+                r.call(Prim::Transpose, vec![g.clone(), ints(&inv)], vec![])?,
             ));
         }
-        "broadcast_to" => res.push((S0, r.sum_to(g, &sa)?)),
-        "flip" => {
+        P::BroadcastTo => res.push((S0, r.sum_to(g, &sa)?)),
+        P::Flip => {
             let mut pos = vec![g.clone()];
             if let Some(ax) = inp(1) {
                 pos.push(ax);
             }
-            res.push((S0, r.call("flip", pos, vec![])?));
+            res.push((S0, r.call(Prim::Flip, pos, vec![])?));
         }
-        "roll" => {
+        P::Roll => {
             let shift = inp(1).unwrap_or(Value::int(0));
             let neg = r.u(U::Neg, &shift)?;
             let mut pos = vec![g.clone(), neg];
             if let Some(ax) = inp(2) {
                 pos.push(ax);
             }
-            res.push((S0, r.call("roll", pos, vec![])?));
+            res.push((S0, r.call(Prim::Roll, pos, vec![])?));
         }
-        "concatenate" | "stack" | "vstack" | "hstack" => {
+        P::Concatenate | P::Stack | P::Vstack | P::Hstack => {
             let Some(Value::Tuple(parts)) = inp(0) else {
                 return Ok(());
             };
             let shapes: Vec<Vec<usize>> = parts.iter().map(shape_of).collect();
             let gs = shape_of(g);
             let axis: usize = match name {
-                "concatenate" => match inp(1) {
+                P::Concatenate => match inp(1) {
                     Some(Value::None) => usize::MAX,
                     Some(v) => norm_axis(
-                        crate::eval::as_scalar(&v).map(|s| s.as_i64()).unwrap_or(0),
+                        crate::value::as_scalar(&v).map(|s| s.as_i64()).unwrap_or(0),
                         gs.len(),
                     )?,
                     None => 0,
                 },
-                "stack" => norm_axis(
+                P::Stack => norm_axis(
                     inp(1)
-                        .and_then(|v| crate::eval::as_scalar(&v))
+                        .and_then(|v| crate::value::as_scalar(&v))
                         .map(|s| s.as_i64())
                         .unwrap_or(0),
                     gs.len(),
                 )?,
-                "vstack" => 0,
+                P::Vstack => 0,
                 _ => {
                     if shapes.first().map(|s| s.len() <= 1).unwrap_or(true) {
                         0
@@ -835,7 +792,7 @@ fn builtin_rule(
             };
             let gflat = if axis == usize::MAX {
                 r.call(
-                    "reshape",
+                    Prim::Reshape,
                     vec![g.clone(), shape_val(&[gs.iter().product()])],
                     vec![],
                 )?
@@ -846,9 +803,9 @@ fn builtin_rule(
             let mut start = 0i64;
             for (k, s) in shapes.iter().enumerate() {
                 let len: i64 = match name {
-                    "stack" => 1,
+                    P::Stack => 1,
                     _ if axis == usize::MAX => s.iter().product::<usize>() as i64,
-                    "vstack" if s.len() <= 1 => 1,
+                    P::Vstack if s.len() <= 1 => 1,
                     _ => s.get(ax).copied().unwrap_or(1) as i64,
                 };
                 let gfs = shape_of(&gflat);
@@ -859,7 +816,7 @@ fn builtin_rule(
                         step: None,
                     })
                     .collect();
-                items[ax] = if name == "stack" {
+                items[ax] = if name == P::Stack {
                     IndexItem::Int(start)
                 } else {
                     IndexItem::Slice {
@@ -869,7 +826,7 @@ fn builtin_rule(
                     }
                 };
                 let piece = r.it.op_index(&gflat, &Rc::new(items))?;
-                let piece = r.call("reshape", vec![piece, shape_val(s)], vec![])?;
+                let piece = r.call(Prim::Reshape, vec![piece, shape_val(s)], vec![])?;
                 res.push((
                     Slot {
                         arg: 0,
@@ -880,7 +837,7 @@ fn builtin_rule(
                 start += len;
             }
         }
-        "matmul" | "dot" => {
+        P::Matmul | P::Dot => {
             let b = inp(1).unwrap_or(Value::None);
             if sa.is_empty() || shape_of(&b).is_empty() {
                 let v = vjp(r.it, &Op::Binary(B::Mul), inputs, out, g, need)?;
@@ -896,60 +853,60 @@ fn builtin_rule(
             }
         }
         // outer(a, b)[i, j] = a_i b_j
-        "outer" => {
+        P::Outer => {
             let b = inp(1).unwrap_or(Value::None);
             let (fa, fb) = (
-                r.call("flatten", vec![a.clone()], vec![])?,
-                r.call("flatten", vec![b.clone()], vec![])?,
+                r.call(Prim::Flatten, vec![a.clone()], vec![])?,
+                r.call(Prim::Flatten, vec![b.clone()], vec![])?,
             );
             if wants(S0) {
                 let x = r.it.op_matmul(g, &fb)?;
-                res.push((S0, r.call("reshape", vec![x, shape_val(&sa)], vec![])?));
+                res.push((S0, r.call(Prim::Reshape, vec![x, shape_val(&sa)], vec![])?));
             }
             if wants(S1) {
                 let x = r.it.op_matmul(&fa, g)?;
                 res.push((
                     S1,
-                    r.call("reshape", vec![x, shape_val(&shape_of(&b))], vec![])?,
+                    r.call(Prim::Reshape, vec![x, shape_val(&shape_of(&b))], vec![])?,
                 ));
             }
         }
-        "trace" => {
+        P::Trace => {
             let n = sa.first().copied().unwrap_or(0) as i64;
             let m = sa.get(1).copied().unwrap_or(0) as i64;
             let k = inp(1)
-                .and_then(|v| crate::eval::as_scalar(&v))
+                .and_then(|v| crate::value::as_scalar(&v))
                 .map(|s| s.as_i64())
                 .unwrap_or(0);
             let e = r.call(
-                "eye",
+                Prim::Eye,
                 vec![Value::int(n), Value::int(m), Value::int(k)],
                 vec![],
             )?;
             res.push((S0, r.mul(g, &e)?));
         }
-        "astype" | "array" | "copy" | "float" | "to" => {
-            let dt = super::trace::float_dtype(&a).unwrap_or(DType::F64);
-            let x = r.call("astype", vec![g.clone(), Value::DType(dt)], vec![])?;
+        P::Astype | P::Array | P::Copy | P::Float | P::To => {
+            let dt = float_dtype(&a).unwrap_or(DType::F64);
+            let x = r.call(Prim::Astype, vec![g.clone(), Value::DType(dt)], vec![])?;
             res.push((S0, x));
         }
         // d inv(A) = -inv(A)ᵀ g inv(A)ᵀ
-        "inv" => {
-            let it = r.call("transpose", vec![o.clone()], vec![])?;
+        P::Inv => {
+            let it = r.call(Prim::Transpose, vec![o.clone()], vec![])?;
             let t = r.it.op_matmul(&it, g)?;
             let t = r.it.op_matmul(&t, &it)?;
             res.push((S0, r.u(U::Neg, &t)?));
         }
         // x = solve(A, b): gb = solve(Aᵀ, g), gA = -gb xᵀ
-        "solve" => {
-            let at = r.call("transpose", vec![a.clone()], vec![])?;
-            let gb = r.call("solve", vec![at, g.clone()], vec![])?;
+        P::Solve => {
+            let at = r.call(Prim::Transpose, vec![a.clone()], vec![])?;
+            let gb = r.call(Prim::Solve, vec![at, g.clone()], vec![])?;
             if wants(S0) {
                 let x = o.clone();
                 let ga = if shape_of(&x).len() == 1 {
-                    r.call("outer", vec![gb.clone(), x], vec![])?
+                    r.call(Prim::Outer, vec![gb.clone(), x], vec![])?
                 } else {
-                    let xt = r.call("transpose", vec![x], vec![])?;
+                    let xt = r.call(Prim::Transpose, vec![x], vec![])?;
                     r.it.op_matmul(&gb, &xt)?
                 };
                 res.push((S0, r.u(U::Neg, &ga)?));
@@ -959,14 +916,14 @@ fn builtin_rule(
             }
         }
         // d det(A) = det(A) inv(A)ᵀ
-        "det" => {
-            let inv = r.call("inv", vec![a.clone()], vec![])?;
-            let it = r.call("transpose", vec![inv], vec![])?;
+        P::Det => {
+            let inv = r.call(Prim::Inv, vec![a.clone()], vec![])?;
+            let it = r.call(Prim::Transpose, vec![inv], vec![])?;
             let t = r.mul(g, &o)?;
             res.push((S0, r.mul(&t, &it)?));
         }
         // d ‖a‖₂ = a / ‖a‖ (vector 2-norm and Frobenius norm)
-        "norm" => {
+        P::Norm => {
             if inputs
                 .iter()
                 .skip(1)
@@ -980,7 +937,119 @@ fn builtin_rule(
             let t = r.div(&a, &o)?;
             res.push((S0, r.mul(g, &t)?));
         }
-        _ => {
+        // Handled by the unary rule above.
+        P::Abs
+        | P::Sqrt
+        | P::Exp
+        | P::Log
+        | P::Log2
+        | P::Log10
+        | P::Log1p
+        | P::Expm1
+        | P::Sin
+        | P::Cos
+        | P::Tan
+        | P::Arcsin
+        | P::Arccos
+        | P::Arctan
+        | P::Sinh
+        | P::Cosh
+        | P::Tanh => {}
+        // `props::derivative` says these have no rule, so they are never
+        // recorded on a tape.
+        P::Grad
+        | P::ValueAndGrad
+        | P::Jacobian
+        | P::Hessian
+        | P::Load
+        | P::Save
+        | P::Loadtxt
+        | P::Savetxt
+        | P::Pinv
+        | P::Lstsq
+        | P::Eig
+        | P::Eigh
+        | P::Svd
+        | P::Qr
+        | P::Cholesky
+        | P::MatrixRank
+        | P::Plot
+        | P::Scatter
+        | P::Hist
+        | P::Bar
+        | P::Imshow
+        | P::Title
+        | P::Xlabel
+        | P::Ylabel
+        | P::Legend
+        | P::Xlim
+        | P::Ylim
+        | P::Grid
+        | P::Figure
+        | P::Subplot
+        | P::Savefig
+        | P::Show
+        | P::Seed
+        | P::Rand
+        | P::Randn
+        | P::Randint
+        | P::Uniform
+        | P::Normal
+        | P::Choice
+        | P::Permutation
+        | P::Shuffle
+        | P::Zeros
+        | P::Ones
+        | P::Full
+        | P::Eye
+        | P::Arange
+        | P::Linspace
+        | P::ZerosLike
+        | P::OnesLike
+        | P::FullLike
+        | P::Range
+        | P::Split
+        | P::Tile
+        | P::Repeat
+        | P::Floor
+        | P::Ceil
+        | P::Trunc
+        | P::Round
+        | P::Sign
+        | P::Isnan
+        | P::Isinf
+        | P::Isfinite
+        | P::Isclose
+        | P::Allclose
+        | P::Argmin
+        | P::Argmax
+        | P::Any
+        | P::All
+        | P::Median
+        | P::Quantile
+        | P::Cumprod
+        | P::Diff
+        | P::Sort
+        | P::Argsort
+        | P::Unique
+        | P::Searchsorted
+        | P::Inner
+        | P::Print
+        | P::Len
+        | P::Shape
+        | P::Ndim
+        | P::Size
+        | P::Dtype
+        | P::Assert
+        | P::Help
+        | P::Type
+        | P::Device
+        | P::GpuAdapter
+        | P::Keys
+        | P::Time
+        | P::Str
+        | P::Repr
+        | P::Int => {
             return Err(Error::value(format!(
                 "internal: no gradient rule for {name}"
             )))

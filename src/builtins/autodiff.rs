@@ -1,10 +1,10 @@
 //! autodiff: grad value_and_grad jacobian hessian (LANGUAGE.md §8).
 
 use super::{Args, Builtin};
-use crate::autodiff::{GradFn, GradKind};
 use crate::diagnostics::{At, Error, Result};
-use crate::eval::Interp;
+use crate::ops::Interp;
 use crate::value::{Func, Value};
+use crate::value::{GradFn, GradKind};
 use std::rc::Rc;
 
 fn make(a: &Args, kind: GradKind, name: &'static str) -> Result<Value> {
@@ -19,7 +19,7 @@ fn make(a: &Args, kind: GradKind, name: &'static str) -> Result<Value> {
         Some(Value::Tuple(t)) => {
             let mut v = Vec::new();
             for x in t.iter() {
-                match crate::eval::as_scalar(x) {
+                match crate::value::as_scalar(x) {
                     Some(s) if s.as_i64() >= 0 => v.push(s.as_i64() as usize),
                     _ => {
                         return Err(Error::type_("argnums must be non-negative integers")

@@ -3,7 +3,8 @@
 use super::{arr, Args};
 use crate::array::{check_size, Array, DType, Scalar};
 use crate::diagnostics::{At, Error, Result};
-use crate::eval::{value_to_array, Interp};
+use crate::ops::Interp;
+use crate::value::value_to_array;
 use crate::value::Value;
 
 pub fn array(_: &mut Interp, a: Args) -> Result<Value> {

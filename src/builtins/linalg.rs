@@ -7,7 +7,7 @@
 use super::{arr, Args, Builtin};
 use crate::array::linalg::{self as la, NormOrd, QrMode};
 use crate::diagnostics::{At, Error, Result};
-use crate::eval::Interp;
+use crate::ops::Interp;
 use crate::value::Value;
 
 fn pair(x: la::Lstsq) -> Value {

@@ -4,7 +4,7 @@ use super::{arr, Args};
 use crate::array::elementwise::{self, binary, unary, BinaryOp, Operand, UnaryOp};
 use crate::array::{Array, DType, Scalar};
 use crate::diagnostics::{Error, Result};
-use crate::eval::Interp;
+use crate::ops::Interp;
 use crate::value::Value;
 
 fn un(a: &Args, op: UnaryOp) -> Result<Value> {

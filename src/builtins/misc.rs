@@ -5,7 +5,8 @@ use super::{arr, table, Args, Builtin};
 use crate::array::elementwise::{binary, BinaryOp};
 use crate::array::{linalg, Array, DType, Scalar};
 use crate::diagnostics::{At, Error, ErrorKind, Result};
-use crate::eval::{display, repr, shape_tuple, value_to_array, Interp};
+use crate::ops::Interp;
+use crate::value::{display, repr, shape_tuple, value_to_array};
 use crate::value::{Func, Value};
 
 pub fn print(it: &mut Interp, a: Args) -> Result<Value> {
@@ -145,7 +146,7 @@ pub fn help(it: &mut Interp, a: Args) -> Result<Value> {
 pub fn help_of(v: Option<&Value>) -> Result<String> {
     let text = match v {
         None | Some(Value::None) => help_index(),
-        Some(Value::Func(Func::Builtin(b))) => help_text(b),
+        Some(Value::Func(Func::Builtin(b))) => help_text(b.row()),
         Some(Value::Str(n)) => match super::lookup(n) {
             Some(b) => help_text(b),
             None if crate::stdlib::doc(n).is_some() => crate::stdlib::doc(n)
@@ -154,7 +155,7 @@ pub fn help_of(v: Option<&Value>) -> Result<String> {
             None => {
                 let mut e = Error::new(ErrorKind::Name, format!("no builtin named `{n}`"))
                     .label(At::Arg(0), "unknown");
-                if let Some(c) = crate::eval::closest(n, table().iter().map(|b| b.name)) {
+                if let Some(c) = crate::diagnostics::closest(n, table().iter().map(|b| b.name)) {
                     e = e.with_help(format!("did you mean `{c}`?"));
                 }
                 return Err(e);
@@ -194,12 +195,12 @@ pub fn device(_: &mut Interp, a: Args) -> Result<Value> {
     Ok(Value::str("cpu"))
 }
 pub fn gpu_adapter(_: &mut Interp, _: Args) -> Result<Value> {
-    Ok(match crate::gpu::adapter_name() {
+    Ok(match crate::ops::device_adapter() {
         Some(n) => Value::str(&n),
         None => Value::None,
     })
 }
-/// `to` without a GPU runtime in play (`gpu::ops` handles the rest).
+/// `to` without a GPU runtime in play (`ops::gpu` handles the rest).
 pub fn to(it: &mut Interp, a: Args) -> Result<Value> {
     let v = a.value(0)?.clone();
     let d = a.string(1)?;
@@ -225,7 +226,7 @@ pub fn keys(_: &mut Interp, a: Args) -> Result<Value> {
 pub fn time(it: &mut Interp, a: Args) -> Result<Value> {
     // GPU kernels run asynchronously: finish them so time() differences
     // include the GPU work started before the call.
-    crate::gpu::sync_if_open().map_err(|e| e.at(a.call))?;
+    crate::ops::sync_devices().map_err(|e| e.at(a.call))?;
     Ok(Value::float(it.start.elapsed().as_secs_f64()))
 }
 pub fn str_(_: &mut Interp, a: Args) -> Result<Value> {

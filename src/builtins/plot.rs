@@ -10,7 +10,7 @@
 use super::{Args, Builtin};
 use crate::array::{fmt_shape, Array};
 use crate::diagnostics::{At, Error, ErrorKind, Result};
-use crate::eval::Interp;
+use crate::ops::Interp;
 use crate::plot::{self, Cmap, Kind, LineStyle, Rgb, Series};
 use crate::value::Value;
 
@@ -426,7 +426,7 @@ pub fn hist(it: &mut Interp, a: Args) -> Result<Value> {
             let (mut lo, mut hi) = match a.get(2) {
                 None | Some(Value::None) => finite_range(&vals),
                 Some(r) => {
-                    let r = crate::eval::value_to_array(r)
+                    let r = crate::value::value_to_array(r)
                         .filter(|r| r.len() == 2)
                         .map(|r| r.to_f64_vec())
                         .ok_or_else(|| a.type_err(2, "a pair (lo, hi)", r))?;
@@ -717,7 +717,7 @@ fn limits(it: &mut Interp, a: &Args, x_axis: bool) -> Result<Value> {
     let given: Option<(f64, f64)> = match (a.get(0), a.get(1)) {
         (None | Some(Value::None), None | Some(Value::None)) => None,
         (Some(Value::Tuple(t)), None | Some(Value::None)) if t.len() == 2 => {
-            let r = crate::eval::value_to_array(&Value::Tuple(t.clone()))
+            let r = crate::value::value_to_array(&Value::Tuple(t.clone()))
                 .map(|r| r.to_f64_vec())
                 .ok_or_else(|| a.type_err(0, "numbers (lo, hi)", &Value::Tuple(t.clone())))?;
             Some((r[0], r[1]))

@@ -21,7 +21,8 @@
 use super::{arr, Args, Builtin};
 use crate::array::{broadcast_shapes, broadcast_to, check_size, fmt_shape, Array, DType, Scalar};
 use crate::diagnostics::{Error, Result};
-use crate::eval::{value_to_array, Interp};
+use crate::ops::Interp;
+use crate::value::value_to_array;
 use crate::value::Value;
 use ndarray::Axis;
 use rand_pcg::rand_core::Rng as _;
@@ -299,8 +300,8 @@ fn param_shape(a: &Args, params: &[(usize, &Array)], size_slot: usize) -> Result
 }
 
 fn param_name(a: &Args, slot: usize) -> String {
-    super::lookup(a.name)
-        .map(super::params_of)
+    crate::prim::Prim::from_name(a.name)
+        .map(crate::ops::params_of)
         .and_then(|p| p.get(slot))
         .map(|p| p.name.clone())
         .unwrap_or_else(|| format!("#{slot}"))
@@ -654,7 +655,7 @@ pub fn choice(it: &mut Interp, a: Args) -> Result<Value> {
 /// A copy of `x` with axis 0 in random order (shared by permutation/shuffle).
 fn shuffle_rows(it: &mut Interp, a: &Args, x: &Array) -> Result<Array> {
     if x.ndim() == 0 {
-        let help = if a.name == "shuffle" {
+        let help = if a.prim == crate::prim::Prim::Shuffle {
             "shuffle needs an array with at least one axis; permutation(n) shuffles arange(n)"
         } else {
             "permutation(n) shuffles arange(n); an array needs at least one axis"

@@ -4,7 +4,8 @@ use super::{arr, Args};
 use crate::array::reduce::{self as r, ReduceOp};
 use crate::array::sort as s;
 use crate::diagnostics::{Error, Result};
-use crate::eval::Interp;
+use crate::ops::Interp;
+use crate::prim::Prim;
 use crate::value::Value;
 
 fn red(a: &Args, op: ReduceOp) -> Result<Value> {
@@ -35,9 +36,9 @@ fn hint_axis(a: &Args, e: Error) -> Error {
             .as_deref()
             .map(|h| !h.contains("maximum"))
             .unwrap_or(true)
-        && matches!(a.name, "max" | "min")
+        && matches!(a.prim, Prim::Max | Prim::Min)
     {
-        let f = if a.name == "max" {
+        let f = if a.prim == Prim::Max {
             "maximum"
         } else {
             "minimum"

@@ -5,7 +5,8 @@ use super::{arr, Args};
 use crate::array::shape_ops as so;
 use crate::array::{broadcast_to as bcast, fmt_shape, norm_axis, Array, Scalar};
 use crate::diagnostics::{At, Error, Result};
-use crate::eval::{value_to_array, Interp};
+use crate::ops::Interp;
+use crate::value::value_to_array;
 use crate::value::Value;
 
 /// Integers given as separate arguments or as one tuple (negatives allowed).

@@ -21,6 +21,13 @@ pub fn table() -> &'static [Builtin] {
         ] {
             v.extend(rows.iter().copied());
         }
+        // In `Prim` order, so `Prim::row` is an index (build.rs makes one
+        // variant per row, so every row has its variant).
+        v.sort_by_key(|b| crate::prim::Prim::from_name(b.name).map(|p| p as usize));
+        debug_assert!(v
+            .iter()
+            .enumerate()
+            .all(|(i, b)| crate::prim::Prim::ALL[i].name() == b.name));
         v
     })
 }

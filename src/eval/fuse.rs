@@ -5,10 +5,11 @@
 //! one shape and contiguous. Anything else takes the ordinary path, so the
 //! planner only has to be right about when it answers.
 
-use super::Interp;
 use crate::array::elementwise::UnaryOp;
-use crate::array::fused::{self, Step};
-use crate::array::{Array, DType, Scalar};
+use crate::array::fused::Step;
+use crate::array::Scalar;
+use crate::ops::props::{self, Fusion};
+use crate::ops::Interp;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, UnOp};
 use crate::value::{Func, Value};
 
@@ -34,20 +35,10 @@ fn nested(e: &Expr) -> bool {
 
 use super::arith_op as arith;
 
-fn math_fn(name: &str) -> Option<UnaryOp> {
-    UnaryOp::from_builtin(name).filter(|op| op.is_math_fn())
-}
-
-enum Leaf {
-    Arr(Array),
-    Num(Scalar, bool),
-    /// A float32 array on the GPU: the chain becomes one generated kernel.
-    Gpu(crate::gpu::GpuArray),
-}
-
 struct Plan {
     steps: Vec<Step>,
-    leaves: Vec<Leaf>,
+    /// Arrays (on either device) and numbers, as `fusion_leaf` accepts them.
+    leaves: Vec<Value>,
 }
 
 impl Interp {
@@ -62,88 +53,7 @@ impl Interp {
         if !self.compile(e, &mut plan)? {
             return None;
         }
-        let gpu_leaf = plan.leaves.iter().any(|l| matches!(l, Leaf::Gpu(_)));
-        if gpu_leaf || self.on_gpu() {
-            return self.gpu_fused_plan(&plan);
-        }
-        // Pick the arrays' dtype and shape; everything must agree.
-        let mut first: Option<(DType, Vec<usize>)> = None;
-        for l in &plan.leaves {
-            if let Leaf::Arr(a) = l {
-                let (dt, sh) = (a.dtype(), a.shape());
-                match &first {
-                    None => first = Some((dt, sh.to_vec())),
-                    Some((d, s)) if *d == dt && s.as_slice() == sh => {}
-                    Some(_) => return None,
-                }
-            }
-        }
-        let (dt, shape) = first?;
-        if shape.iter().product::<usize>() < MIN_ELEMENTS {
-            return None;
-        }
-        // Scalars must not change the result dtype (NEP 50): any int/float
-        // number with float64 arrays; only weak (literal) numbers with float32.
-        for l in &plan.leaves {
-            if let Leaf::Num(s, weak) = l {
-                let ok =
-                    matches!(s, Scalar::I64(_) | Scalar::F64(_)) && (dt == DType::F64 || *weak);
-                if !ok {
-                    return None;
-                }
-            }
-        }
-        // Number leaves become constants, array leaves inputs.
-        let mut input_of = Vec::with_capacity(plan.leaves.len());
-        let mut n_inputs = 0;
-        for l in &plan.leaves {
-            match l {
-                Leaf::Arr(_) | Leaf::Gpu(_) => {
-                    input_of.push(Some(n_inputs));
-                    n_inputs += 1;
-                }
-                Leaf::Num(..) => input_of.push(None),
-            }
-        }
-        let steps: Vec<Step> = plan
-            .steps
-            .iter()
-            .map(|s| match *s {
-                Step::Input(k) => match (&plan.leaves[k], input_of[k]) {
-                    (Leaf::Num(v, _), _) => Step::Const(v.as_f64()),
-                    (_, Some(i)) => Step::Input(i),
-                    (_, None) => Step::Const(0.0),
-                },
-                other => other,
-            })
-            .collect();
-        match dt {
-            DType::F64 => {
-                let ins: Option<Vec<&[f64]>> = plan
-                    .leaves
-                    .iter()
-                    .filter_map(|l| match l {
-                        Leaf::Arr(Array::F64(a)) => Some(a.as_slice()),
-                        Leaf::Arr(_) | Leaf::Gpu(_) => Some(None),
-                        Leaf::Num(..) => None,
-                    })
-                    .collect();
-                fused::run::<f64>(&steps, &ins?, &shape).map(|a| Value::Array(Array::F64(a)))
-            }
-            DType::F32 => {
-                let ins: Option<Vec<&[f32]>> = plan
-                    .leaves
-                    .iter()
-                    .filter_map(|l| match l {
-                        Leaf::Arr(Array::F32(a)) => Some(a.as_slice()),
-                        Leaf::Arr(_) | Leaf::Gpu(_) => Some(None),
-                        Leaf::Num(..) => None,
-                    })
-                    .collect();
-                fused::run::<f32>(&steps, &ins?, &shape).map(|a| Value::Array(Array::F32(a)))
-            }
-            _ => None,
-        }
+        self.run_fused(&plan.steps, &plan.leaves, MIN_ELEMENTS)
     }
 
     /// Append `e`'s postfix steps; answers whether the subtree holds an
@@ -155,16 +65,14 @@ impl Interp {
             return None;
         }
         match &e.kind {
-            ExprKind::Int(i) => self.leaf(Leaf::Num(Scalar::I64(*i), true), plan),
-            ExprKind::Float(f) => self.leaf(Leaf::Num(Scalar::F64(*f), true), plan),
-            ExprKind::Name(s) => match self.lookup(*s)? {
-                Value::Array(a) if a.dtype().is_float() => self.leaf(Leaf::Arr(a.clone()), plan),
-                Value::Num(v, w) => self.leaf(Leaf::Num(*v, *w), plan),
-                Value::Gpu(a) if a.kind == crate::gpu::Kind::F32 => {
-                    self.leaf(Leaf::Gpu(a.clone()), plan)
-                }
-                _ => None,
-            },
+            ExprKind::Int(i) => self.leaf(Value::Num(Scalar::I64(*i), true), plan),
+            ExprKind::Float(f) => self.leaf(Value::Num(Scalar::F64(*f), true), plan),
+            ExprKind::Name(s) => {
+                let v = self.lookup(*s)?;
+                self.fusion_leaf(v)?;
+                let v = v.clone();
+                self.leaf(v, plan)
+            }
             ExprKind::Unary(UnOp::Neg, x) => {
                 if !self.compile(x, plan)? {
                     return None;
@@ -189,7 +97,9 @@ impl Interp {
                 let Value::Func(Func::Builtin(b)) = self.lookup(*s)? else {
                     return None;
                 };
-                let op = math_fn(b.name)?;
+                let Fusion::Map(op) = props::fusion(*b) else {
+                    return None;
+                };
                 let [arg] = args.as_slice() else {
                     return None;
                 };
@@ -203,36 +113,8 @@ impl Interp {
         }
     }
 
-    /// The plan as one generated GPU kernel; `None` (ordinary path) when a
-    /// GPU error or an unsupported case comes up — leaves are only names and
-    /// literals, so evaluating again is harmless.
-    fn gpu_fused_plan(&mut self, plan: &Plan) -> Option<Value> {
-        use crate::gpu::kernels::G;
-        let vals: Vec<Value> = plan
-            .leaves
-            .iter()
-            .map(|l| match l {
-                Leaf::Arr(a) => Value::Array(a.clone()),
-                Leaf::Num(s, w) => Value::Num(*s, *w),
-                Leaf::Gpu(a) => Value::Gpu(a.clone()),
-            })
-            .collect();
-        let prog: Vec<G> = plan
-            .steps
-            .iter()
-            .map(|s| match *s {
-                Step::Input(k) => Some(G::Input(k)),
-                Step::Unary(op) => Some(G::Unary(op)),
-                Step::Binary(op) => Some(G::Binary(op)),
-                Step::Const(_) => None,
-            })
-            .collect::<Option<Vec<G>>>()?;
-        let refs: Vec<&Value> = vals.iter().collect();
-        self.gpu_fused(&refs, &prog).ok().flatten()
-    }
-
-    fn leaf(&self, l: Leaf, plan: &mut Plan) -> Option<bool> {
-        let is_array = matches!(l, Leaf::Arr(_) | Leaf::Gpu(_));
+    fn leaf(&self, l: Value, plan: &mut Plan) -> Option<bool> {
+        let is_array = self.fusion_leaf(&l)?;
         plan.steps.push(Step::Input(plan.leaves.len()));
         plan.leaves.push(l);
         Some(is_array)

@@ -1,12 +1,13 @@
 //! Indexing values: arrays (NumPy's rules, in `array::index`), tuples, dicts;
 //! and writing through assignment paths like `p["W"][0, :] = v`.
 
-use super::{as_scalar, value_to_array, Interp};
 use crate::array::index::{self as aidx, IndexItem};
 use crate::array::{Array, DType, Scalar};
 use crate::diagnostics::{At, Error, ErrorKind, Result, Span};
+use crate::ops::Interp;
 use crate::syntax::ast::IndexExpr;
 use crate::value::Value;
+use crate::value::{as_scalar, value_to_array};
 use std::rc::Rc;
 
 /// One evaluated index item, with its span for error labels.
@@ -72,10 +73,7 @@ impl Interp {
         span: Span,
     ) -> Result<Value> {
         let items = self.eval_index_items(ix)?;
-        if (crate::autodiff::level_of(v) > 0 && v.is_numeric())
-            || matches!(v, Value::Gpu(_))
-            || (self.on_gpu() && matches!(v, Value::Array(_)))
-        {
+        if self.dispatches_get(v) {
             let ai = Rc::new(array_items(&items)?);
             return self
                 .op_index(v, &ai)
@@ -269,20 +267,16 @@ pub fn set_path(
             let newval = if rest.is_empty() {
                 v
             } else {
-                let mut sub =
-                    if crate::autodiff::level_of(root) > 0 || matches!(root, Value::Gpu(_)) {
-                        let ai = Rc::new(array_items(items)?);
-                        it.op_index(root, &ai)?
-                    } else {
-                        get(root, items, rspan, *s)?
-                    };
+                let mut sub = if it.dispatches_set(root, &Value::None) {
+                    let ai = Rc::new(array_items(items)?);
+                    it.op_index(root, &ai)?
+                } else {
+                    get(root, items, rspan, *s)?
+                };
                 set_path(it, &mut sub, rest, v, rspan.to(*s), vspan)?;
                 sub
             };
-            if crate::autodiff::level_of(root) > 0
-                || crate::autodiff::level_of(&newval) > 0
-                || matches!(root, Value::Gpu(_))
-            {
+            if it.dispatches_set(root, &newval) {
                 let ai = Rc::new(array_items(items)?);
                 let old = std::mem::replace(root, Value::None);
                 let mut spans = item_spans(rspan, items);

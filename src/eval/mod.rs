@@ -1,33 +1,31 @@
 //! The tree-walking evaluator: scopes, statements, expressions, calls,
 //! indexing and assignment, the device stack and the import stack.
 
-mod convert;
 mod fuse;
 mod index;
 
-pub use convert::*;
-
 use crate::array::elementwise::{self, BinaryOp, Operand, UnaryOp};
 use crate::array::{fmt_shape, Array, Scalar};
-use crate::builtins::{self, Args, Builtin};
-use crate::diagnostics::{At, Error, ErrorKind, Result, Sources, Span};
-use crate::output::Output;
+use crate::diagnostics::closest;
+use crate::diagnostics::{At, Error, ErrorKind, Result, Span};
+use crate::interrupt::check_interrupted;
+use crate::ops::props;
+use crate::ops::Frame;
+use crate::ops::{Args, Interp};
+use crate::prim::Prim;
 use crate::syntax::ast::*;
 use crate::syntax::sym::{self, Sym};
-use crate::value::{Closure, Func, Value};
+use crate::value::{list_to_array, values_equal, Closure, Func, Value};
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Deepest chain of user-function calls before a recursion error.
+// Where these lived before core v2 (embedders and tests use the paths).
+pub use crate::ops::Device;
+pub use crate::value::{as_scalar, display, repr, shape_tuple, value_to_array};
 
 /// Deepest chain of user-function calls before a recursion error.
 pub const MAX_CALL_DEPTH: usize = 1000;
-
-/// Set by the Ctrl-C handler; checked in loops and calls.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Whether a second Ctrl-C before the first was noticed quits (the REPL and
-/// scripts); the Jupyter kernel turns it off, so no SIGINT ends a kernel.
-pub static SIGINT_QUITS: AtomicBool = AtomicBool::new(true);
 
 pub(crate) enum Flow {
     Err(Box<Error>),
@@ -44,95 +42,7 @@ impl From<Error> for Flow {
 
 type Exec = std::result::Result<(), Flow>;
 
-struct Frame {
-    vars: Vec<(Sym, Value)>,
-    closure: Rc<Closure>,
-    /// The function itself, so a named function can call itself even when
-    /// its name is a builtin or was defined inside another function.
-    self_value: Value,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Device {
-    Cpu,
-    Gpu,
-}
-
-pub struct Interp {
-    pub sources: Sources,
-    globals: Vec<Option<Value>>,
-    frames: Vec<Frame>,
-    pub out: Box<dyn Output>,
-    pub argv: Vec<String>,
-    /// Folder of the running script (for `import` and relative paths).
-    pub base_dir: Option<PathBuf>,
-    import_stack: Vec<PathBuf>,
-    warned: Vec<String>,
-    pub device: Vec<Device>,
-    /// One tape per active `grad` level (see `autodiff`).
-    pub(crate) tapes: Vec<crate::autodiff::Tape>,
-    pub start: std::time::Instant,
-    /// True in the REPL: figures are drawn after each statement that
-    /// changed them (scripts draw only on `show()`).
-    pub interactive: bool,
-    /// `arr --sandbox`: the only folder files may be read from or written
-    /// to (the script's own folder); `None` means no restriction.
-    pub sandbox: Option<PathBuf>,
-    /// Most loop iterations plus function calls one run may take before a
-    /// `Limit` error (`None`: no limit). The fuzzers use it so that no
-    /// input can run forever.
-    pub step_limit: Option<u64>,
-    steps: std::cell::Cell<u64>,
-    /// The state of the layers above the evaluator (the random generator,
-    /// the figure), one of each per interpreter: see `Interp::state`.
-    state: StateMap,
-}
-
-/// Per-interpreter state keyed by its type. The layers above the evaluator
-/// (builtins, plot) keep their state here rather than in thread-locals, so
-/// two interpreters on one thread are independent, and the evaluator need
-/// not name their types.
-#[derive(Default)]
-struct StateMap(std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any>>);
-
 impl Interp {
-    pub fn new(out: Box<dyn Output>) -> Interp {
-        let mut it = Interp {
-            sources: Sources::default(),
-            globals: Vec::new(),
-            frames: Vec::new(),
-            out,
-            argv: Vec::new(),
-            base_dir: None,
-            import_stack: Vec::new(),
-            warned: Vec::new(),
-            device: vec![Device::Cpu],
-            tapes: Vec::new(),
-            start: std::time::Instant::now(),
-            interactive: false,
-            sandbox: None,
-            step_limit: None,
-            steps: std::cell::Cell::new(0),
-            state: StateMap::default(),
-        };
-        for b in builtins::table() {
-            it.set_global(sym::intern(b.name), Value::Func(Func::Builtin(b)));
-        }
-        for (name, v) in builtins::constants() {
-            it.set_global(sym::intern(name), v);
-        }
-        for (name, src) in crate::stdlib::FILES {
-            if let Err(e) = it.run_source(name, src) {
-                // The stdlib ships with arr; a failure here is a bug in arr.
-                let r = it.render(&e, false);
-                it.out.warn(&format!(
-                    "arr: internal error: the standard library failed to load:\n{r}"
-                ));
-            }
-        }
-        it
-    }
-
     // ------------------------------------------------------------ running
 
     /// Parse and run `code`; returns the value of a final expression
@@ -150,13 +60,13 @@ impl Interp {
                 if let StmtKind::Expr(e) = &s.kind {
                     let v = self.eval(e);
                     // The REPL draws the figure after a statement changed it.
-                    crate::plot::draw_if_changed(self);
+                    self.draw_if_changed();
                     last = Some(v?);
                     break;
                 }
             }
             let r = self.exec(s);
-            crate::plot::draw_if_changed(self);
+            self.draw_if_changed();
             match r {
                 Ok(()) => {}
                 Err(Flow::Err(e)) => return Err(*e),
@@ -246,17 +156,9 @@ impl Interp {
         crate::diagnostics::render(e, &self.sources, color)
     }
 
-    /// Warn once per distinct message.
-    pub fn warn_once(&mut self, msg: &str) {
-        if !self.warned.iter().any(|w| w == msg) {
-            self.warned.push(msg.to_string());
-            self.out.warn(msg);
-        }
-    }
-
     // ---------------------------------------------------------- variables
 
-    fn set_global(&mut self, s: Sym, v: Value) {
+    pub(crate) fn set_global(&mut self, s: Sym, v: Value) {
         let i = s.0 as usize;
         if i >= self.globals.len() {
             self.globals.resize(i + 1, None);
@@ -420,25 +322,9 @@ impl Interp {
                 name_span,
                 body,
             } => {
-                let dev = match name.as_str() {
-                    "cpu" => Device::Cpu,
-                    "gpu" => Device::Gpu,
-                    _ => {
-                        return Err(Error::value(format!("unknown device `{name}`"))
-                            .at(*name_span)
-                            .with_help("devices are `cpu` and `gpu`")
-                            .into())
-                    }
-                };
-                // The GPU is opened here, on first use (never for CPU-only scripts).
-                let dev = if dev == Device::Gpu && !self.gpu_available(Some(*name_span))? {
-                    Device::Cpu
-                } else {
-                    dev
-                };
-                self.device.push(dev);
+                self.enter_device(name, *name_span)?;
                 let r = self.exec_block(body);
-                self.device.pop();
+                self.leave_device();
                 r?;
             }
             StmtKind::Import { path, path_span } => self.exec_import(path, *path_span)?,
@@ -466,8 +352,7 @@ impl Interp {
     fn exec_for(&mut self, vars: &[(Sym, Span)], iter: &Expr, body: &[Stmt], span: Span) -> Exec {
         let it = self.eval(iter)?;
         let it = match it {
-            Value::Gpu(_) => crate::gpu::ops::to_cpu(&it)?,
-            other => other,
+            other => other.to_host()?,
         };
         let run = |me: &mut Interp, item: Value| -> std::result::Result<bool, Flow> {
             me.check_interrupt(span)?;
@@ -493,8 +378,8 @@ impl Interp {
                     }
                 }
             }
-            Value::Traced(_) => {
-                let n = match crate::autodiff::strip(&it) {
+            ref traced if traced.is_traced() => {
+                let n = match it.plain() {
                     Value::Array(a) if a.ndim() >= 1 => a.shape()[0],
                     other => {
                         return Err(
@@ -564,13 +449,12 @@ impl Interp {
     /// Split a tuple (or an array along its first axis) into `n` values.
     fn unpack(&mut self, v: Value, n: usize, span: Span) -> Result<Vec<Value>> {
         let v = match v {
-            Value::Gpu(_) => crate::gpu::ops::to_cpu(&v)?,
-            other => other,
+            other => other.to_host()?,
         };
         let items: Vec<Value> = match v {
             Value::Tuple(t) => t.iter().cloned().collect(),
-            Value::Traced(_) => {
-                let len = match crate::autodiff::strip(&v) {
+            ref traced if traced.is_traced() => {
+                let len = match v.plain() {
                     Value::Array(a) if a.ndim() >= 1 => a.shape()[0],
                     other => {
                         return Err(Error::type_(format!(
@@ -878,14 +762,8 @@ impl Interp {
             UnOp::Pos => UnaryOp::Pos,
             _ => UnaryOp::Invert,
         };
-        if crate::autodiff::level_of(v) > 0 {
+        if v.is_numeric() {
             return self.op_unary(uop, v).map_err(|e| e.resolve(span, &[xspan]));
-        }
-        if let Some(r) = self
-            .try_gpu_unary(uop, v)
-            .map_err(|e| e.resolve(span, &[xspan]))?
-        {
-            return Ok(r);
         }
         let Some(o) = self.operand(v) else {
             return Err(Error::type_(format!(
@@ -923,22 +801,14 @@ impl Interp {
                 return Ok(Value::Num(r, w));
             }
         }
-        if crate::autodiff::level_of(x) > 0 || crate::autodiff::level_of(y) > 0 {
-            if x.is_numeric() && y.is_numeric() {
-                return self
-                    .op_binary(bop, x, y)
-                    .map_err(|e| e.resolve(span, &[xs, ys]));
-            }
-            let (x, y) = (crate::autodiff::strip(x), crate::autodiff::strip(y));
-            return self.binary(op, &x, &y, span, xs, ys);
-        }
         if x.is_numeric() && y.is_numeric() {
-            if let Some(r) = self
-                .try_gpu_binary(bop, x, y)
-                .map_err(|e| e.resolve(span, &[xs, ys]))?
-            {
-                return Ok(r);
-            }
+            return self
+                .op_binary(bop, x, y)
+                .map_err(|e| e.resolve(span, &[xs, ys]));
+        }
+        if x.is_traced() || y.is_traced() {
+            let (x, y) = (x.plain(), y.plain());
+            return self.binary(op, &x, &y, span, xs, ys);
         }
         match (x, y) {
             (Value::Num(..) | Value::Array(_), Value::Num(..) | Value::Array(_)) => {
@@ -999,9 +869,7 @@ impl Interp {
     ) -> std::result::Result<Value, (Error, Value)> {
         let mut x = x;
         if let Value::Array(mut a) = x {
-            if let (Some(b), 0, Some(bop)) =
-                (y.as_operand(), crate::autodiff::level_of(y), arith_op(op))
-            {
+            if let (Some(b), false, Some(bop)) = (y.as_operand(), y.is_traced(), arith_op(op)) {
                 // `a` is the only reference to its buffer here, so the kernel
                 // writes in place; errors happen before any write.
                 match crate::array::inplace::apply(bop, &mut a, &b) {
@@ -1073,13 +941,12 @@ impl Interp {
                 .with_help("use any(x) if one true element is enough, or all(x) if every element must be true")),
             },
             Value::None => Ok(false),
-            Value::Traced(t) => self.truth(&t.value, span),
-            // A condition on a GPU value reads it back.
-            Value::Gpu(_) => self.truth(&crate::gpu::ops::to_cpu(v)?, span),
             Value::Str(s) => Ok(!s.is_empty()),
             Value::Tuple(t) => Ok(!t.is_empty()),
             Value::Dict(d) => Ok(!d.is_empty()),
             Value::Func(_) | Value::DType(_) => Ok(true),
+            // Traced values and device arrays: the plain value on the host.
+            other => self.truth(&other.plain().to_host()?, span),
         }
     }
 
@@ -1106,17 +973,10 @@ impl Interp {
         // or number: straight to the kernel, with no argument binding.
         if let (Value::Func(Func::Builtin(b)), None, [a]) = (&callee, &self_arg, args) {
             if a.name.is_none() {
-                if let Some(op) = builtins::unary_op_of(b) {
+                if props::elementwise(*b).is_some() {
                     let v = self.eval(&a.value)?;
-                    if !self.on_gpu() {
-                        if let Some(o) = match &v {
-                            Value::Array(_) | Value::Num(..) => v.as_operand(),
-                            _ => None,
-                        } {
-                            return elementwise::unary(op, &o)
-                                .map(Value::from_operand)
-                                .map_err(|e| e.resolve(span, &[a.value.span]));
-                        }
+                    if let Some(r) = self.unary_fast(*b, &v) {
+                        return r.map_err(|e| e.resolve(span, &[a.value.span]));
                     }
                     return self.call_value(
                         &callee,
@@ -1151,9 +1011,9 @@ impl Interp {
 
     fn method(&mut self, o: &Value, name: Sym, ospan: Span, nspan: Span) -> Result<Value> {
         let n = sym::name(name);
-        if let Some(b) = builtins::lookup(&n) {
-            if b.method {
-                return Ok(Value::Func(Func::Builtin(b)));
+        if let Some(p) = Prim::from_name(&n) {
+            if p.is_method() {
+                return Ok(Value::Func(Func::Builtin(p)));
             }
         }
         // A user function of that name works as a method too (UFCS).
@@ -1163,7 +1023,7 @@ impl Interp {
         Err(Error::type_(format!("{} has no method `{}`", o.describe(), n))
             .at(nspan)
             .label(At::Span(ospan), o.describe())
-            .with_help(match closest(&n, builtins::table().iter().filter(|b| b.method).map(|b| b.name)) {
+            .with_help(match closest(&n, Prim::ALL.iter().filter(|p| p.is_method()).map(|p| p.name())) {
                 Some(c) => format!("did you mean `.{c}()`?"),
                 None => "methods are builtins called with the value first: a.sum(axis=0) is sum(a, axis=0)".into(),
             }))
@@ -1181,10 +1041,9 @@ impl Interp {
     ) -> Result<Value> {
         match f {
             Value::Func(Func::Builtin(b)) => {
-                let args = Args::bind(b, pos, pos_spans, kw, span)?;
+                let args = Args::bind(*b, pos, pos_spans, kw, span)?;
                 let spans = args.spans.clone();
-                self.call_builtin_args(b, args)
-                    .map_err(|e| e.resolve(span, &spans))
+                self.apply(*b, args).map_err(|e| e.resolve(span, &spans))
             }
             Value::Func(Func::User(c)) => self.call_user(c, pos, pos_spans, kw, span),
             Value::Func(Func::Grad(g)) => self.call_grad(g, pos, pos_spans, kw, span),
@@ -1330,32 +1189,23 @@ impl Interp {
             }
             return Err(e);
         }
-        if let Value::Traced(_) = v {
+        if v.is_traced() {
             if &*name == "T" {
-                return self.call_named("transpose", vec![v.clone()], vec![], aspan);
+                return self.call_prim(Prim::Transpose, vec![v.clone()], vec![], aspan);
             }
-            return self.attr(&crate::autodiff::strip(v), a, vspan, aspan);
+            return self.attr(&v.plain(), a, vspan, aspan);
         }
-        if let Value::Gpu(g) = v {
-            match &*name {
-                "T" => return self.call_named("transpose", vec![v.clone()], vec![], aspan),
-                "shape" => return Ok(shape_tuple(&g.shape)),
-                "ndim" => return Ok(Value::int(g.ndim() as i64)),
-                "size" => return Ok(Value::int(g.len() as i64)),
-                "dtype" => return Ok(Value::DType(g.dtype())),
-                "device" => return Ok(Value::str("gpu")),
-                "nbytes" => return Ok(Value::int(4 * g.len() as i64)),
-                _ => {}
-            }
+        if let Some(r) = self.device_attr(v, &name, aspan) {
+            return r;
         }
         let arr = match v {
             Value::Num(s, _) => Array::scalar(*s),
             Value::Array(a) => a.clone(),
-            Value::Gpu(_) => match value_to_array(v) {
-                Some(a) => a,
-                None => return Err(crate::gpu::gpu_error("reading an array back failed").at(vspan)),
-            },
             Value::Tuple(t) if &*name == "len" => return Ok(Value::int(t.len() as i64)),
+            other if other.is_numeric() => match value_to_array(v) {
+                Some(a) => a,
+                None => return Err(crate::ops::readback_error().at(vspan)),
+            },
             _ => {
                 return Err(
                     Error::type_(format!("{} has no attribute `{}`", v.describe(), name))
@@ -1383,7 +1233,7 @@ impl Interp {
                             .collect::<Vec<_>>()
                             .join(" ")
                     ));
-                if builtins::lookup(&name).is_some() {
+                if Prim::from_name(&name).is_some() {
                     e = e.with_help(format!(
                         "`{name}` is a function: call it as a.{name}() or {name}(a)"
                     ));
@@ -1406,9 +1256,9 @@ impl Interp {
         self.call_value(f, args, spans, Vec::new(), span, span)
     }
 
-    pub fn builtin_of(&self, v: &Value) -> Option<&'static Builtin> {
+    pub fn builtin_of(&self, v: &Value) -> Option<Prim> {
         match v {
-            Value::Func(Func::Builtin(b)) => Some(b),
+            Value::Func(Func::Builtin(b)) => Some(*b),
             _ => None,
         }
     }
@@ -1467,66 +1317,15 @@ fn check_string_size(bytes: usize) -> Result<()> {
     ))
 }
 
-/// Whether Ctrl-C was pressed, without clearing it: for worker threads of a
-/// long builtin, which stop early; the builtin then calls
-/// `check_interrupted` on its own thread to report it.
-pub fn interrupt_pending() -> bool {
-    INTERRUPTED.load(Ordering::Relaxed)
-}
-
-/// An error if Ctrl-C was pressed since the last check.
-pub fn check_interrupted() -> Result<()> {
-    if INTERRUPTED.load(Ordering::Relaxed) && INTERRUPTED.swap(false, Ordering::Relaxed) {
-        return Err(Error::new(ErrorKind::Interrupted, "stopped by Ctrl-C"));
-    }
-    Ok(())
-}
-
-/// The closest name by edit distance (for "did you mean" hints).
-pub fn closest<'a>(name: &str, cands: impl Iterator<Item = &'a str>) -> Option<String> {
-    let mut best: Option<(usize, &str)> = None;
-    for c in cands {
-        if c == name || c.starts_with('_') {
-            continue;
-        }
-        let d = edit_distance(name, c);
-        let limit = (name.len().max(2) / 3).max(1);
-        if d <= limit && best.map(|(bd, _)| d < bd).unwrap_or(true) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c.to_string())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = if a[i - 1].eq_ignore_ascii_case(&b[j - 1]) {
-                0
-            } else {
-                1
-            };
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 impl Interp {
-    /// This interpreter's `T` (created with `T::default()` on first use):
-    /// the random generator of `seed`/`rand`, the current figure, ...
-    pub fn state<T: Default + 'static>(&mut self) -> &mut T {
-        self.state
-            .0
-            .entry(std::any::TypeId::of::<T>())
-            .or_insert_with(|| Box::new(T::default()))
-            .downcast_mut::<T>()
-            // The entry under T's TypeId was made from a T just above.
-            .expect("state map entry has its key's type")
+    /// The REPL draws the figure after a statement changed it (scripts
+    /// draw only on `show()`).
+    fn draw_if_changed(&mut self) {
+        if self.interactive && crate::plot::take_changed(self) {
+            let fig = crate::plot::with(self, |f| f.clone());
+            if !fig.is_empty() {
+                self.out.figure_changed(&fig);
+            }
+        }
     }
 }

@@ -8,7 +8,6 @@
 
 pub mod array;
 pub mod kernels;
-pub mod ops;
 
 pub use array::{GpuArray, Kind};
 

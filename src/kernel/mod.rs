@@ -346,7 +346,7 @@ impl Output for KernelOutput {
         if c.silent {
             return;
         }
-        let mut data = json!({ "text/plain": crate::eval::repr(v) });
+        let mut data = json!({ "text/plain": crate::value::repr(v) });
         if let Some(t) = html_table(v) {
             data["text/html"] = json!(t);
         }
@@ -454,7 +454,7 @@ fn inspect_text(it: &mut Interp, name: &str) -> Option<String> {
             if let Some(b) = bytes {
                 head.push_str(&format!(", {b} bytes"));
             }
-            Some(format!("{head}\n{}", crate::eval::repr(&v)))
+            Some(format!("{head}\n{}", crate::value::repr(&v)))
         }
         // A builtin used as a method (`a.sum`) or a stdlib name.
         None => crate::builtins::help_of(Some(&Value::str(name))).ok(),
@@ -513,7 +513,7 @@ pub fn run(conn_file: &std::path::Path) -> ExitCode {
         }
     };
     // A second SIGINT must not end the kernel (the REPL quits on one).
-    crate::eval::SIGINT_QUITS.store(false, Ordering::SeqCst);
+    crate::interrupt::SIGINT_QUITS.store(false, Ordering::SeqCst);
     let session = std::sync::Arc::new(wire::Session::new(wire::Key::new(&conn.key)));
     let (tx, rx) = std::sync::mpsc::channel();
     let out = match net::start(conn, session.clone(), tx) {
@@ -716,7 +716,7 @@ impl Kernel {
                 let r = match self.it.run_source("<user_expression>", e) {
                     Ok(v) => json!({
                         "status": "ok",
-                        "data": { "text/plain": v.map(|v| crate::eval::repr(&v)).unwrap_or_default() },
+                        "data": { "text/plain": v.map(|v| crate::value::repr(&v)).unwrap_or_default() },
                         "metadata": {},
                     }),
                     Err(err) => json!({

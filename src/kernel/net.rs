@@ -203,7 +203,7 @@ fn control_request(p: &Ports, m: &Message) {
         "interrupt_request" => {
             // The running cell stops at its next loop iteration or call,
             // as with Ctrl-C in the REPL; the session keeps its variables.
-            crate::eval::INTERRUPTED.store(true, Ordering::SeqCst);
+            crate::interrupt::INTERRUPTED.store(true, Ordering::SeqCst);
             p.reply(
                 Sock::Control,
                 m,

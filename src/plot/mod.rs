@@ -17,7 +17,7 @@ pub mod render;
 pub mod term;
 pub mod text;
 
-use crate::eval::Interp;
+use crate::state::HasState;
 
 pub type Rgb = (u8, u8, u8);
 
@@ -395,7 +395,7 @@ pub struct State {
 }
 
 /// Run `f` on the current figure and mark it changed.
-pub fn edit<T>(it: &mut Interp, f: impl FnOnce(&mut Figure) -> T) -> T {
+pub fn edit<T>(it: &mut impl HasState, f: impl FnOnce(&mut Figure) -> T) -> T {
     let s = it.state::<State>();
     if s.closed {
         s.fig = Figure::new(s.fig.width, s.fig.height);
@@ -406,12 +406,12 @@ pub fn edit<T>(it: &mut Interp, f: impl FnOnce(&mut Figure) -> T) -> T {
 }
 
 /// Read the current figure.
-pub fn with<T>(it: &mut Interp, f: impl FnOnce(&Figure) -> T) -> T {
+pub fn with<T>(it: &mut impl HasState, f: impl FnOnce(&Figure) -> T) -> T {
     f(&it.state::<State>().fig)
 }
 
 /// Replace the current figure (`figure()`).
-pub fn reset(it: &mut Interp, width: u32, height: u32) {
+pub fn reset(it: &mut impl HasState, width: u32, height: u32) {
     let s = it.state::<State>();
     s.fig = Figure::new(width, height);
     s.changed = false;
@@ -420,23 +420,12 @@ pub fn reset(it: &mut Interp, width: u32, height: u32) {
 
 /// Take the changed flag (true if a statement edited the figure since the
 /// last draw).
-pub fn take_changed(it: &mut Interp) -> bool {
+pub fn take_changed(it: &mut impl HasState) -> bool {
     std::mem::take(&mut it.state::<State>().changed)
 }
 
-pub fn close(it: &mut Interp) {
+pub fn close(it: &mut impl HasState) {
     it.state::<State>().closed = true
-}
-
-/// What the REPL calls after each statement: draw the figure through the
-/// interpreter's output if the statement changed it. Scripts never call it.
-pub fn draw_if_changed(it: &mut Interp) {
-    if it.interactive && take_changed(it) {
-        let fig = with(it, |f| f.clone());
-        if !fig.is_empty() {
-            it.out.figure_changed(&fig);
-        }
-    }
 }
 
 /// Tick positions for [lo, hi]: multiples of 1, 2 or 5 times a power of

@@ -52,7 +52,7 @@ impl Names {
                         .insert(name.clone(), d.iter().map(|(k, _)| k.to_string()).collect());
                 }
                 Value::Func(Func::Builtin(b)) => {
-                    self.sigs.insert(name.clone(), b.sig.to_string());
+                    self.sigs.insert(name.clone(), b.sig().to_string());
                 }
                 Value::Func(Func::User(c)) => {
                     let sig = match crate::stdlib::doc(&name) {

@@ -10,9 +10,9 @@ mod explain;
 pub mod helper;
 mod history;
 
-use crate::eval::repr;
 use crate::syntax::parser::is_incomplete;
 use crate::syntax::sym::Sym;
+use crate::value::repr;
 use crate::value::{Func, Value};
 use crate::Interp;
 use std::io::{BufRead, IsTerminal};
@@ -67,7 +67,7 @@ pub struct Session {
 /// name from the builtin itself.
 fn fingerprint(v: &Value) -> usize {
     match v {
-        Value::Func(Func::Builtin(b)) => *b as *const _ as usize,
+        Value::Func(Func::Builtin(b)) => *b as usize,
         Value::Func(Func::User(c)) => std::rc::Rc::as_ptr(c) as usize,
         other => {
             // Constants: hash their printed form.
@@ -121,7 +121,7 @@ pub fn run_entry(it: &mut Interp, sess: &mut Session, code: &str) -> Result<bool
     sess.n += 1;
     let name = format!("{}:{}", sess.label, sess.n);
     // A Ctrl-C that arrived while nothing was running must not stop this entry.
-    crate::eval::INTERRUPTED.store(false, Ordering::SeqCst);
+    crate::interrupt::INTERRUPTED.store(false, Ordering::SeqCst);
     if let Some(n) = trimmed.strip_prefix('?') {
         return Ok(help_for(it, sess, &name, n.trim()));
     }
@@ -288,7 +288,7 @@ fn command(it: &mut Interp, sess: &mut Session, name: &str, cmd: &str) -> Result
                 .map(|(c, _)| c.split(' ').next().unwrap_or(c).trim_start_matches(':'))
                 .collect();
             let mut msg = format!("unknown command `:{other}`");
-            if let Some(c) = crate::eval::closest(other, names.iter().copied()) {
+            if let Some(c) = crate::diagnostics::closest(other, names.iter().copied()) {
                 msg.push_str(&format!(" (did you mean `:{c}`?)"));
             }
             msg.push_str("; :help lists the commands");
@@ -327,7 +327,7 @@ fn fmt_bytes(b: usize) -> String {
 /// Call builtin `f` on `v` (used for `shape`, `dtype`, `device`, so that
 /// whatever those builtins understand, GPU arrays included, works here).
 fn call_builtin(it: &mut Interp, f: &str, v: &Value) -> Option<Value> {
-    let b = crate::builtins::lookup(f)?;
+    let b = crate::prim::Prim::from_name(f)?;
     let span = crate::diagnostics::Span::new(0, 0, 0);
     it.call_function(&Value::Func(Func::Builtin(b)), vec![v.clone()], span)
         .ok()

@@ -233,7 +233,7 @@ fn mm_blocks<T: MatMulElem>(
             let r0 = b * rows;
             let xb = x.slice(ndarray::s![r0..r0 + c.len() / m, ..]);
             T::mm_into(&xb, y, c);
-            crate::eval::check_interrupted()?;
+            crate::interrupt::check_interrupted()?;
         }
     } else {
         // An empty result still goes through the kernel (no work).
@@ -299,7 +299,7 @@ fn batched<T: MatMulElem>(
         // `mm` checks Ctrl-C inside a big product; check between small ones.
         let c = mm(&x, &y)?;
         out.index_axis_mut(Axis(0), i).assign(&c.into_dyn());
-        crate::eval::check_interrupted()?;
+        crate::interrupt::check_interrupted()?;
     }
     match out.into_shape_with_order(IxDyn(&out_shape)) {
         Ok(o) => Ok(o.into_shared()),

@@ -95,7 +95,7 @@ pub fn value_to_array(v: &Value) -> Option<Array> {
         Value::Traced(t) => value_to_array(&t.value),
         Value::Num(s, _) => Some(Array::scalar(*s)),
         Value::Array(a) => Some(a.clone()),
-        Value::Gpu(_) => match crate::gpu::ops::to_cpu(v) {
+        Value::Gpu(_) => match super::to_cpu(v) {
             Ok(Value::Array(a)) => Some(a),
             Ok(Value::Num(s, _)) => Some(Array::scalar(s)),
             _ => None,
@@ -117,7 +117,7 @@ pub fn shape_tuple(shape: &[usize]) -> Value {
 pub fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Traced(_), _) | (_, Value::Traced(_)) => {
-            values_equal(&crate::autodiff::strip(a), &crate::autodiff::strip(b))
+            values_equal(&super::strip(a), &super::strip(b))
         }
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::None, Value::None) => true,
@@ -130,7 +130,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
                 && x.iter()
                     .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && values_equal(v, v2)))
         }
-        (Value::Func(Func::Builtin(x)), Value::Func(Func::Builtin(y))) => std::ptr::eq(*x, *y),
+        (Value::Func(Func::Builtin(x)), Value::Func(Func::Builtin(y))) => x == y,
         (Value::Func(Func::User(x)), Value::Func(Func::User(y))) => std::rc::Rc::ptr_eq(x, y),
         (
             Value::Num(..) | Value::Array(_) | Value::Gpu(_),
@@ -174,7 +174,7 @@ pub fn repr(v: &Value) -> String {
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
-        Value::Func(Func::Builtin(b)) => format!("<builtin {}>", b.sig),
+        Value::Func(Func::Builtin(b)) => format!("<builtin {}>", b.sig()),
         Value::Func(Func::Grad(g)) => format!("<{} of {}>", g.name, repr(&g.f)),
         Value::Func(Func::User(c)) => {
             let params = c.param_names();
@@ -185,9 +185,9 @@ pub fn repr(v: &Value) -> String {
         }
         Value::DType(d) => d.name().to_string(),
         Value::None => "none".into(),
-        Value::Traced(_) => repr(&crate::autodiff::strip(v)),
+        Value::Traced(_) => repr(&super::strip(v)),
         // Printing reads the values back from the device.
-        Value::Gpu(_) => match crate::gpu::ops::to_cpu(v) {
+        Value::Gpu(_) => match super::to_cpu(v) {
             Ok(c) => repr(&c),
             Err(e) => format!("<GPU array: {}>", e.message),
         },
@@ -200,9 +200,7 @@ pub fn as_scalar(v: &Value) -> Option<Scalar> {
         Value::Traced(t) => as_scalar(&t.value),
         Value::Num(s, _) => Some(*s),
         Value::Array(a) if a.ndim() == 0 => a.to_scalar(),
-        Value::Gpu(a) if a.ndim() == 0 => {
-            crate::gpu::ops::to_cpu(v).ok().and_then(|c| as_scalar(&c))
-        }
+        Value::Gpu(a) if a.ndim() == 0 => super::to_cpu(v).ok().and_then(|c| as_scalar(&c)),
         _ => None,
     }
 }

@@ -2,66 +2,25 @@
 //! operands, the one-note-per-operation CPU fallback, and placing results
 //! created inside `@device(gpu)` blocks on the device.
 
-use super::array::{contiguous_strides, GpuArray, Kind};
-use super::kernels::{self, Red, G};
-use super::Gpu;
+use super::props::{self, OnGpu};
+use super::Args;
+use super::{Device, Interp};
 use crate::array::elementwise::{BinaryOp, UnaryOp};
 use crate::array::index::IndexItem;
+use crate::array::reduce::ReduceOp;
 use crate::array::{broadcast_shapes, norm_axis, Array, DType, Scalar};
-use crate::builtins::{Args, Builtin};
+use crate::backend::{BackendStorage, Input, Step};
 use crate::diagnostics::{Error, ErrorKind, Result};
-use crate::eval::{Device, Interp};
+use crate::gpu::{kernels, Gpu, GpuArray, Kind};
+use crate::prim::{Prim, Prim as P};
 use crate::value::Value;
+use crate::value::{has_gpu, to_cpu};
 use std::rc::Rc;
 
-/// int64 values up to this magnitude convert to float32 exactly.
-const EXACT_F32_INT: i64 = 1 << 24;
-
-/// An operand of a GPU program.
-enum In {
-    Arr(GpuArray),
-    Const(f32, bool),
-}
-
-/// Any GPU array inside `v` (tuples and dicts included)?
-pub fn has_gpu(v: &Value) -> bool {
-    match v {
-        Value::Gpu(_) => true,
-        Value::Traced(t) => has_gpu(&t.value),
-        Value::Tuple(t) => t.iter().any(has_gpu),
-        Value::Dict(d) => d.iter().any(|(_, x)| has_gpu(x)),
-        _ => false,
-    }
-}
-
-/// `v` with every GPU array downloaded (tuples and dicts included).
-pub fn to_cpu(v: &Value) -> Result<Value> {
-    Ok(match v {
-        Value::Gpu(a) => {
-            let g = super::get().ok_or_else(|| super::gpu_error("the GPU device is gone"))?;
-            Value::from_array(a.download(g)?)
-        }
-        Value::Tuple(t) if t.iter().any(has_gpu) => {
-            Value::tuple(t.iter().map(to_cpu).collect::<Result<Vec<_>>>()?)
-        }
-        Value::Dict(d) if d.iter().any(|(_, x)| has_gpu(x)) => Value::Dict(Rc::new(
-            d.iter()
-                .map(|(k, x)| Ok((k.clone(), to_cpu(x)?)))
-                .collect::<Result<Vec<_>>>()?,
-        )),
-        other => other.clone(),
-    })
-}
-
-/// Upload a CPU array when the GPU can hold it exactly: floats (as
-/// float32), bools, and int64 within ±2^24 (as float32). `None` otherwise.
-fn upload(g: &Gpu, a: &Array) -> Result<Option<GpuArray>> {
-    if let Array::I64(x) = a {
-        if x.iter().any(|v| v.abs() > EXACT_F32_INT) {
-            return Ok(None);
-        }
-    }
-    GpuArray::upload(g, a).map(Some)
+/// A GPU copy of a CPU array when the GPU holds it exactly (see
+/// `GpuArray::from_host`); `None` otherwise.
+fn upload(a: &Array) -> Result<Option<GpuArray>> {
+    GpuArray::from_host(a)
 }
 
 fn is_float_value(v: &Value) -> bool {
@@ -98,7 +57,7 @@ impl Interp {
             _ => false,
         });
         if involved || (self.on_gpu() && arrays) {
-            super::get()
+            crate::gpu::get()
         } else {
             None
         }
@@ -122,20 +81,21 @@ impl Interp {
     /// Put a float or bool array on the device (when there is one).
     pub fn place_always(&mut self, v: Value) -> Result<Value> {
         match &v {
-            Value::Array(a) if a.dtype() != DType::I64 => match super::get() {
-                Some(g) => Ok(Value::Gpu(GpuArray::upload(g, a)?)),
+            Value::Array(a) if a.dtype() != DType::I64 => match crate::gpu::get() {
+                Some(_) => Ok(upload(a)?.map(Value::Gpu).unwrap_or(v.clone())),
                 None => Ok(v),
             },
             _ => Ok(v),
         }
     }
 
-    /// Run an elementwise program whose `G::Input(k)` steps name `vals[k]`.
-    /// `Ok(None)`: not a GPU case (the caller takes the CPU path).
-    fn gpu_program(&mut self, vals: &[&Value], prog: &[G], what: &str) -> Result<Option<Value>> {
-        let Some(g) = self.gpu_for(vals) else {
+    /// Run an elementwise program whose `Step::Input(k)` steps name
+    /// `vals[k]` on the GPU backend. `Ok(None)`: not a GPU case (the caller
+    /// takes the CPU path).
+    fn gpu_program(&mut self, vals: &[&Value], prog: &[Step], what: &str) -> Result<Option<Value>> {
+        if self.gpu_for(vals).is_none() {
             return Ok(None);
-        };
+        }
         // Result dtype must be float or bool, as NumPy would give it.
         let any_float = vals.iter().any(|v| is_float_value(v));
         let all_bool = vals.iter().all(|v| is_bool_value(v));
@@ -146,13 +106,14 @@ impl Interp {
             }
             return Ok(None);
         }
-        let mut ins = Vec::with_capacity(vals.len());
+        // Operands on the device (uploads of CPU arrays) or scalars.
+        let mut arrays: Vec<Option<GpuArray>> = Vec::with_capacity(vals.len());
         let mut shape: Vec<usize> = Vec::new();
         for v in vals {
-            let i = match v {
-                Value::Gpu(a) => In::Arr(a.clone()),
-                Value::Array(a) => match upload(g, a)? {
-                    Some(x) => In::Arr(x),
+            let a = match v {
+                Value::Gpu(a) => Some(a.clone()),
+                Value::Array(a) => match upload(a)? {
+                    Some(x) => Some(x),
                     None => {
                         if has_gpu_val {
                             self.gpu_note(&format!("{what} with int64 values beyond ±2^24"));
@@ -160,48 +121,31 @@ impl Interp {
                         return Ok(None);
                     }
                 },
-                Value::Num(s, _) => match s {
-                    Scalar::Bool(b) => In::Const(*b as u8 as f32, true),
-                    other => In::Const(other.as_f64() as f32, false),
-                },
+                Value::Num(..) => None,
                 _ => return Ok(None),
             };
-            if let In::Arr(a) = &i {
+            if let Some(a) = &a {
                 shape = match broadcast_shapes(&shape, &a.shape) {
                     Ok(s) => s,
                     Err(_) => return Ok(None), // the CPU path reports it
                 };
             }
-            ins.push(i);
+            arrays.push(a);
         }
         if shape.len() > kernels::MAXD {
             self.gpu_note(&format!("{what} on arrays of more than 8 dimensions"));
             return Ok(None);
         }
-        let mut arrays: Vec<GpuArray> = Vec::new();
-        let mut consts: Vec<f32> = Vec::new();
-        let mut map = Vec::with_capacity(ins.len());
-        for i in &ins {
-            match i {
-                In::Arr(a) => {
-                    map.push(G::Input(arrays.len()));
-                    arrays.push(a.broadcast_view(&shape));
-                }
-                In::Const(c, b) => {
-                    map.push(G::Const(consts.len(), *b));
-                    consts.push(*c);
-                }
-            }
-        }
-        let prog: Vec<G> = prog
+        let ins: Vec<Input<'_, GpuArray>> = vals
             .iter()
-            .map(|s| match s {
-                G::Input(k) => map[*k],
-                other => *other,
+            .zip(&arrays)
+            .map(|(v, a)| match (a, v) {
+                (Some(a), _) => Input::Array(a),
+                (None, Value::Num(s, weak)) => Input::Scalar(*s, *weak),
+                (None, _) => Input::Scalar(Scalar::F64(0.0), true), // not reached: filtered above
             })
             .collect();
-        let refs: Vec<&GpuArray> = arrays.iter().collect();
-        match kernels::run_program(g, &prog, &refs, &consts, &shape, None)? {
+        match GpuArray::program(prog, &ins)? {
             Some(r) => Ok(Some(Value::Gpu(r))),
             None => {
                 if has_gpu_val {
@@ -220,28 +164,28 @@ impl Interp {
     ) -> Result<Option<Value>> {
         self.gpu_program(
             &[x, y],
-            &[G::Input(0), G::Input(1), G::Binary(op)],
+            &[Step::Input(0), Step::Input(1), Step::Binary(op)],
             &format!("`{}`", op.name()),
         )
     }
 
     pub(crate) fn gpu_unary(&mut self, op: UnaryOp, x: &Value) -> Result<Option<Value>> {
-        self.gpu_program(&[x], &[G::Input(0), G::Unary(op)], op.name())
+        self.gpu_program(&[x], &[Step::Input(0), Step::Unary(op)], op.name())
     }
 
     /// A fused elementwise chain (postfix steps over `vals`).
-    pub(crate) fn gpu_fused(&mut self, vals: &[&Value], prog: &[G]) -> Result<Option<Value>> {
+    pub(crate) fn gpu_fused(&mut self, vals: &[&Value], prog: &[Step]) -> Result<Option<Value>> {
         self.gpu_program(vals, prog, "this expression")
     }
 
     pub(crate) fn gpu_matmul(&mut self, x: &Value, y: &Value) -> Result<Option<Value>> {
-        let Some(g) = self.gpu_for(&[x, y]) else {
+        if self.gpu_for(&[x, y]).is_none() {
             return Ok(None);
-        };
+        }
         let get = |me: &mut Interp, v: &Value| -> Result<Option<GpuArray>> {
             Ok(match v {
                 Value::Gpu(a) if a.kind == Kind::F32 => Some(a.clone()),
-                Value::Array(a) if a.dtype().is_float() => upload(g, a)?,
+                Value::Array(a) if a.dtype().is_float() => upload(a)?,
                 _ => {
                     if has_gpu(v) {
                         me.gpu_note("@ on bool or int arrays");
@@ -250,45 +194,10 @@ impl Interp {
                 }
             })
         };
-        let (Some(mut a), Some(mut b)) = (get(self, x)?, get(self, y)?) else {
+        let (Some(a), Some(b)) = (get(self, x)?, get(self, y)?) else {
             return Ok(None);
         };
-        if a.ndim() == 0 || b.ndim() == 0 {
-            return Ok(None); // the CPU path explains
-        }
-        let (a1, b1) = (a.ndim() == 1, b.ndim() == 1);
-        if a1 {
-            a = a.broadcast_view(&[1, a.shape[0]]);
-        }
-        if b1 {
-            let n = b.shape[0];
-            b = GpuArray {
-                shape: vec![n, 1],
-                strides: vec![b.strides[0], 0],
-                ..b
-            };
-        }
-        if a.shape[a.ndim() - 1] != b.shape[b.ndim() - 2] {
-            return Ok(None);
-        }
-        let ba = &a.shape[..a.ndim() - 2];
-        let bb = &b.shape[..b.ndim() - 2];
-        let Ok(batch) = broadcast_shapes(ba, bb) else {
-            return Ok(None);
-        };
-        let r = kernels::matmul(g, &a, &b, &batch)?;
-        let mut shape = batch.clone();
-        if !a1 {
-            shape.push(r.shape[r.ndim() - 2]);
-        }
-        if !b1 {
-            shape.push(r.shape[r.ndim() - 1]);
-        }
-        Ok(Some(Value::Gpu(GpuArray {
-            strides: contiguous_strides(&shape),
-            shape,
-            ..r
-        })))
+        Ok(a.matmul(&b)?.map(Value::Gpu))
     }
 
     /// Basic indexing (ints, slices, `...`, newaxis) of a GPU array is a
@@ -298,129 +207,33 @@ impl Interp {
             self.gpu_note("indexing with arrays");
             return Ok(None);
         }
-        let n_real = items
-            .iter()
-            .filter(|i| matches!(i, IndexItem::Int(_) | IndexItem::Slice { .. }))
-            .count();
-        if n_real > a.ndim()
-            || items
-                .iter()
-                .filter(|i| matches!(i, IndexItem::Ellipsis))
-                .count()
-                > 1
-        {
-            return Ok(None); // the CPU path reports the error
-        }
-        let mut shape = Vec::new();
-        let mut strides = Vec::new();
-        let mut offset = a.offset as isize;
-        let mut d = 0usize;
-        for it in items {
-            match it {
-                IndexItem::Ellipsis => {
-                    let skip = a.ndim() - n_real;
-                    for _ in 0..skip {
-                        shape.push(a.shape[d]);
-                        strides.push(a.strides[d]);
-                        d += 1;
-                    }
-                }
-                IndexItem::NewAxis => {
-                    shape.push(1);
-                    strides.push(0);
-                }
-                IndexItem::Int(i) => {
-                    let n = a.shape[d] as i64;
-                    let j = if *i < 0 { i + n } else { *i };
-                    if j < 0 || j >= n {
-                        return Ok(None);
-                    }
-                    offset += j as isize * a.strides[d];
-                    d += 1;
-                }
-                IndexItem::Slice { start, stop, step } => {
-                    let n = a.shape[d] as i64;
-                    let step = step.unwrap_or(1);
-                    if step == 0 {
-                        return Ok(None);
-                    }
-                    let (lo, hi) = if step > 0 { (0, n) } else { (-1, n - 1) };
-                    let fix = |v: Option<i64>, def: i64| -> i64 {
-                        match v {
-                            None => def,
-                            Some(v) => {
-                                let v = if v < 0 { v + n } else { v };
-                                v.clamp(lo, hi)
-                            }
-                        }
-                    };
-                    let (s, e) = if step > 0 {
-                        (fix(*start, 0), fix(*stop, n))
-                    } else {
-                        (fix(*start, n - 1), fix(*stop, -1))
-                    };
-                    let len = if step > 0 {
-                        if e > s {
-                            (e - s + step - 1) / step
-                        } else {
-                            0
-                        }
-                    } else if s > e {
-                        (s - e + (-step) - 1) / (-step)
-                    } else {
-                        0
-                    };
-                    if len > 0 {
-                        offset += s as isize * a.strides[d];
-                    }
-                    shape.push(len as usize);
-                    strides.push(a.strides[d] * step as isize);
-                    d += 1;
-                }
-                IndexItem::Array(_) => return Ok(None),
-            }
-        }
-        while d < a.ndim() {
-            shape.push(a.shape[d]);
-            strides.push(a.strides[d]);
-            d += 1;
-        }
-        if offset < 0 {
-            return Ok(None);
-        }
-        Ok(Some(Value::Gpu(GpuArray {
-            buf: a.buf.clone(),
-            shape,
-            strides,
-            offset: offset as usize,
-            kind: a.kind,
-        })))
+        Ok(a.index(items)?.map(Value::Gpu))
     }
 
     /// Builtins with a GPU implementation; `Ok(None)` to take the CPU path.
-    pub(crate) fn gpu_builtin(&mut self, b: &'static Builtin, a: &Args) -> Result<Option<Value>> {
+    pub(crate) fn gpu_builtin(&mut self, b: Prim, a: &Args) -> Result<Option<Value>> {
         let vals: Vec<&Value> = a.vals.iter().flatten().chain(a.rest.iter()).collect();
         let x = a.vals.first().and_then(|v| v.as_ref());
+        let class = props::on_gpu(b);
         // Metadata and moves never need a kernel.
-        match b.name {
-            "device" => {
-                return Ok(x.map(|v| {
-                    Value::str(if matches!(v, Value::Gpu(_)) {
-                        "gpu"
-                    } else {
-                        "cpu"
-                    })
-                }))
-            }
-            "to" => return self.gpu_to(a).map(Some),
-            "shape" | "ndim" | "size" | "len" | "dtype" => {
+        match class {
+            OnGpu::Meta => {
+                if b == P::Device {
+                    return Ok(x.map(|v| {
+                        Value::str(if matches!(v, Value::Gpu(_)) {
+                            "gpu"
+                        } else {
+                            "cpu"
+                        })
+                    }));
+                }
                 if let Some(Value::Gpu(g)) = x {
-                    return Ok(Some(match b.name {
-                        "shape" => crate::eval::shape_tuple(&g.shape),
-                        "ndim" => Value::int(g.ndim() as i64),
-                        "size" => Value::int(g.len() as i64),
-                        "dtype" => Value::DType(g.dtype()),
-                        _ => match g.shape.first() {
+                    return Ok(Some(match b {
+                        P::Shape => crate::value::shape_tuple(&g.shape),
+                        P::Ndim => Value::int(g.ndim() as i64),
+                        P::Size => Value::int(g.len() as i64),
+                        P::Dtype => Value::DType(g.dtype()),
+                        _len => match g.shape.first() {
                             Some(n) => Value::int(*n as i64),
                             None => return Ok(None),
                         },
@@ -428,22 +241,15 @@ impl Interp {
                 }
                 return Ok(None);
             }
-            _ => {}
+            OnGpu::Move => return self.gpu_to(a).map(Some),
+            OnGpu::Cpu | OnGpu::ReadsBack => return Ok(None),
+            OnGpu::Unary(_) | OnGpu::Binary(_) | OnGpu::Kernel => {}
         }
-        let Some(g) = self.gpu_for(&vals) else {
+        if self.gpu_for(&vals).is_none() {
             return Ok(None);
-        };
-        // Every named elementwise op but `round` (no WGSL kernel), plus
-        // NumPy's long names for two of them.
-        let unary = |n: &str| -> Option<UnaryOp> {
-            match n {
-                "absolute" => Some(UnaryOp::Abs),
-                "negative" => Some(UnaryOp::Neg),
-                _ => UnaryOp::from_builtin(n).filter(|op| *op != UnaryOp::Round),
-            }
-        };
+        }
         let n_given = a.vals.iter().filter(|v| v.is_some()).count();
-        if let Some(op) = unary(b.name) {
+        if let OnGpu::Unary(op) = class {
             if n_given == 1 && a.rest.is_empty() {
                 if let Some(x) = x {
                     return self.gpu_unary(op, x);
@@ -451,56 +257,58 @@ impl Interp {
             }
             return Ok(None);
         }
-        let binary = match b.name {
-            "maximum" => Some(BinaryOp::Maximum),
-            "minimum" => Some(BinaryOp::Minimum),
-            "arctan2" => Some(BinaryOp::Arctan2),
-            _ => None,
-        };
-        if let Some(op) = binary {
+        if let OnGpu::Binary(op) = class {
             if let (Some(Some(x)), Some(Some(y))) = (a.vals.first(), a.vals.get(1)) {
                 return self.gpu_binary(op, x, y);
             }
             return Ok(None);
         }
-        match b.name {
-            "where" => {
+        // The kernels of their own (`OnGpu::Kernel`).
+        match b {
+            P::Where => {
                 if let (Some(Some(c)), Some(Some(x)), Some(Some(y))) =
                     (a.vals.first(), a.vals.get(1), a.vals.get(2))
                 {
                     return self.gpu_program(
                         &[c, x, y],
-                        &[G::Input(0), G::Input(1), G::Input(2), G::Where],
+                        &[Step::Input(0), Step::Input(1), Step::Input(2), Step::Where],
                         "where",
                     );
                 }
                 Ok(None)
             }
-            "clip" => {
+            P::Clip => {
                 let (Some(Some(x)), Some(lo), Some(hi)) =
                     (a.vals.first(), a.vals.get(1), a.vals.get(2))
                 else {
                     return Ok(None);
                 };
                 let mut vals = vec![x];
-                let mut prog = vec![G::Input(0)];
+                let mut prog = vec![Step::Input(0)];
                 for (v, op) in [(lo, BinaryOp::Maximum), (hi, BinaryOp::Minimum)] {
                     if let Some(v) = v.as_ref().filter(|v| !matches!(v, Value::None)) {
-                        prog.push(G::Input(vals.len()));
-                        prog.push(G::Binary(op));
+                        prog.push(Step::Input(vals.len()));
+                        prog.push(Step::Binary(op));
                         vals.push(v);
                     }
                 }
                 self.gpu_program(&vals, &prog, "clip")
             }
-            "sum" | "mean" | "prod" | "max" | "min" | "any" | "all" | "argmax" | "argmin" => {
-                self.gpu_reduce(g, b.name, a)
-            }
-            "matmul" => match (a.vals.first(), a.vals.get(1)) {
+            P::Sum
+            | P::Mean
+            | P::Prod
+            | P::Max
+            | P::Min
+            | P::Any
+            | P::All
+            | P::Argmax
+            | P::Argmin => self.gpu_reduce(b, a),
+            P::Matmul => match (a.vals.first(), a.vals.get(1)) {
                 (Some(Some(x)), Some(Some(y))) => self.gpu_matmul(x, y),
-                _ => Ok(None),
+                // Every other primitive is classified as something else above.
+                _other => Ok(None),
             },
-            "transpose" => {
+            P::Transpose => {
                 let Some(Value::Gpu(x)) = x else {
                     return Ok(None);
                 };
@@ -528,16 +336,16 @@ impl Interp {
                         }
                         perm.push(d);
                     }
-                    return Ok(Some(Value::Gpu(x.permuted(&perm))));
+                    return Ok(Some(Value::Gpu(x.permute(&perm))));
                 }
                 let perm: Vec<usize> = (0..x.ndim()).rev().collect();
-                Ok(Some(Value::Gpu(x.permuted(&perm))))
+                Ok(Some(Value::Gpu(x.permute(&perm))))
             }
-            "reshape" | "flatten" | "ravel" => {
+            P::Reshape | P::Flatten => {
                 let Some(Value::Gpu(x)) = x else {
                     return Ok(None);
                 };
-                let shape = if b.name == "reshape" {
+                let shape = if b == P::Reshape {
                     let Ok(s) = a.shape_from_rest() else {
                         return Ok(None);
                     };
@@ -545,17 +353,10 @@ impl Interp {
                 } else {
                     vec![x.len()]
                 };
-                if shape.iter().product::<usize>() != x.len() {
-                    return Ok(None); // also -1: the CPU path resolves and reports
-                }
-                let x = if x.is_contiguous() {
-                    x.clone()
-                } else {
-                    kernels::contiguous(g, x)?
-                };
-                Ok(x.reshaped_view(&shape).map(Value::Gpu))
+                // A size mismatch (also -1): the CPU path resolves and reports.
+                Ok(x.reshape(&shape)?.map(Value::Gpu))
             }
-            "broadcast_to" => {
+            P::BroadcastTo => {
                 let Some(Value::Gpu(x)) = x else {
                     return Ok(None);
                 };
@@ -567,9 +368,9 @@ impl Interp {
                 {
                     return Ok(None); // the CPU path reports it
                 }
-                Ok(Some(Value::Gpu(x.broadcast_view(&shape))))
+                Ok(x.broadcast_to(&shape)?.map(Value::Gpu))
             }
-            "expand_dims" => {
+            P::ExpandDims => {
                 let Some(Value::Gpu(x)) = x else {
                     return Ok(None);
                 };
@@ -577,44 +378,39 @@ impl Interp {
                     return Ok(None);
                 };
                 let d = norm_axis(ax, x.ndim() + 1)?;
-                let mut v = x.clone();
-                v.shape.insert(d, 1);
-                v.strides.insert(d, 0);
-                Ok(Some(Value::Gpu(v)))
+                Ok(Some(Value::Gpu(x.insert_axis(d)?)))
             }
-            "copy" => match x {
-                Some(Value::Gpu(x)) => Ok(Some(Value::Gpu(kernels::contiguous(g, x)?))),
-                _ => Ok(None),
+            P::Copy => match x {
+                Some(Value::Gpu(x)) => Ok(Some(Value::Gpu(x.copy()?))),
+                // Every other primitive is classified as something else above.
+                _other => Ok(None),
             },
-            "astype" => match (x, a.vals.get(1)) {
-                (Some(Value::Gpu(x)), Some(Some(Value::DType(DType::F32 | DType::F64)))) => {
-                    if x.kind == Kind::F32 {
-                        Ok(Some(Value::Gpu(x.clone())))
-                    } else {
-                        self.gpu_program(
-                            &[&Value::Gpu(x.clone()), &Value::float(0.0)],
-                            &[G::Input(0), G::Input(1), G::Binary(BinaryOp::Add)],
-                            "astype",
-                        )
-                    }
+            P::Astype => match (x, a.vals.get(1)) {
+                (Some(Value::Gpu(x)), Some(Some(Value::DType(dt)))) => {
+                    Ok(x.astype(*dt)?.map(Value::Gpu))
                 }
-                _ => Ok(None),
+                // Every other primitive is classified as something else above.
+                _other => Ok(None),
             },
-            "concatenate" => self.gpu_concatenate(g, a),
-            _ => Ok(None),
+            P::Concatenate => self.gpu_concatenate(a),
+            // Every other primitive is classified as something else above.
+            _other => Ok(None),
         }
     }
 
-    fn gpu_reduce(&mut self, g: &Gpu, name: &str, a: &Args) -> Result<Option<Value>> {
+    fn gpu_reduce(&mut self, name: Prim, a: &Args) -> Result<Option<Value>> {
         let Some(Some(v)) = a.vals.first() else {
             return Ok(None);
         };
         let x = match v {
             Value::Gpu(x) => x.clone(),
-            Value::Array(arr) if arr.dtype() != DType::I64 => GpuArray::upload(g, arr)?,
+            Value::Array(arr) if arr.dtype() != DType::I64 => match upload(arr)? {
+                Some(x) => x,
+                None => return Ok(None),
+            },
             _ => return Ok(None),
         };
-        let (axes, keepdims) = if matches!(name, "argmax" | "argmin") {
+        let (axes, keepdims) = if matches!(name, P::Argmax | P::Argmin) {
             (a.axis(1)?.map(|v| vec![v]), a.bool_or(2, false)?)
         } else {
             if a.vals.len() > 3 && a.vals[3..].iter().any(|v| v.is_some()) {
@@ -623,8 +419,8 @@ impl Interp {
             (a.axes(1)?, a.bool_or(2, false)?)
         };
         let nd = x.ndim();
-        let mut ax: Vec<usize> = match &axes {
-            None => (0..nd).collect(),
+        let ax: Option<Vec<usize>> = match &axes {
+            None => None,
             Some(v) => {
                 let mut o = Vec::new();
                 for &d in v {
@@ -634,74 +430,28 @@ impl Interp {
                     }
                     o.push(d);
                 }
-                o
+                o.sort_unstable();
+                Some(o)
             }
         };
-        ax.sort_unstable();
-        let r: usize = ax.iter().map(|&d| x.shape[d]).product();
         let op = match name {
-            "sum" => Red::Sum,
-            "mean" => Red::Mean,
-            "prod" => Red::Prod,
-            "max" => Red::Max,
-            "min" => Red::Min,
-            "any" => Red::Any,
-            "all" => Red::All,
-            "argmax" => Red::ArgMax,
-            _ => Red::ArgMin,
+            P::Sum => ReduceOp::Sum,
+            P::Mean => ReduceOp::Mean,
+            P::Prod => ReduceOp::Prod,
+            P::Max => ReduceOp::Max,
+            P::Min => ReduceOp::Min,
+            P::Any => ReduceOp::Any,
+            P::All => ReduceOp::All,
+            P::Argmax => ReduceOp::ArgMax,
+            P::Argmin => ReduceOp::ArgMin,
+            // Every other primitive is classified as something else.
+            _other => return Ok(None),
         };
-        if r == 0 && !matches!(op, Red::Sum | Red::Prod | Red::Any | Red::All) {
-            return Ok(None); // NumPy's empty-reduction error or warning, on the CPU
-        }
-        if matches!(op, Red::ArgMax | Red::ArgMin) && axes.is_none() && x.ndim() > 1 {
-            // Flat index over all axes: a contiguous copy reduced as 1-d.
-            let c = kernels::contiguous(g, &x)?;
-            let flat = c.reshaped_view(&[c.len()]).unwrap_or(c);
-            return self.finish_reduce(g, &flat, &[0], op, keepdims, &x.shape, &[0]);
-        }
-        let shape = x.shape.clone();
-        self.finish_reduce(g, &x, &ax, op, keepdims, &shape, &ax)
+        Ok(x.reduce(op, ax.as_deref(), keepdims)?
+            .map(Value::from_storage))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn finish_reduce(
-        &mut self,
-        g: &Gpu,
-        x: &GpuArray,
-        ax: &[usize],
-        op: Red,
-        keepdims: bool,
-        orig_shape: &[usize],
-        orig_axes: &[usize],
-    ) -> Result<Option<Value>> {
-        let r = kernels::reduce(g, x, ax, op)?;
-        let out_shape: Vec<usize> = if keepdims {
-            if orig_axes.len() == 1 && x.ndim() == 1 && orig_shape.len() > 1 {
-                vec![1; orig_shape.len()]
-            } else {
-                (0..orig_shape.len())
-                    .map(|d| {
-                        if orig_axes.contains(&d) {
-                            1
-                        } else {
-                            orig_shape[d]
-                        }
-                    })
-                    .collect()
-            }
-        } else {
-            r.shape.clone()
-        };
-        if matches!(op, Red::ArgMax | Red::ArgMin) {
-            // Indices are int64: they come back to the CPU.
-            let words = g.read(&r.buf, 0, r.len())?;
-            let v: Vec<i64> = words.into_iter().map(|w| w as i64).collect();
-            return Ok(Some(Value::from_array(Array::from_vec(&out_shape, v))));
-        }
-        Ok(r.reshaped_view(&out_shape).map(Value::Gpu))
-    }
-
-    fn gpu_concatenate(&mut self, g: &Gpu, a: &Args) -> Result<Option<Value>> {
+    fn gpu_concatenate(&mut self, a: &Args) -> Result<Option<Value>> {
         let Some(Some(Value::Tuple(items))) = a.vals.first() else {
             return Ok(None);
         };
@@ -717,7 +467,7 @@ impl Interp {
         for v in items.iter() {
             parts.push(match v {
                 Value::Gpu(x) => x.clone(),
-                Value::Array(x) => match upload(g, x)? {
+                Value::Array(x) => match upload(x)? {
                     Some(u) if u.kind == Kind::F32 => u,
                     _ => return Ok(None),
                 },
@@ -727,34 +477,11 @@ impl Interp {
         let Some(first) = parts.first() else {
             return Ok(None);
         };
-        let nd = first.ndim();
-        if nd == 0 {
+        if first.ndim() == 0 {
             return Ok(None);
         }
-        let ax = norm_axis(axis, nd)?;
-        let mut total = 0;
-        for p in &parts {
-            if p.ndim() != nd
-                || p.kind != first.kind
-                || (0..nd).any(|d| d != ax && p.shape[d] != first.shape[d])
-            {
-                return Ok(None); // CPU path reports the mismatch
-            }
-            total += p.shape[ax];
-        }
-        let mut shape = first.shape.clone();
-        shape[ax] = total;
-        let n: usize = shape.iter().product();
-        let out = GpuArray::new(g.alloc(n as u64 * 4)?, shape, first.kind);
-        let mut at = 0usize;
-        for p in &parts {
-            let mut dst = out.clone();
-            dst.shape = p.shape.clone();
-            dst.offset = at * out.strides[ax] as usize;
-            kernels::copy_into(g, p, &dst)?;
-            at += p.shape[ax];
-        }
-        Ok(Some(Value::Gpu(out)))
+        let ax = norm_axis(axis, first.ndim())?;
+        Ok(GpuArray::concatenate(&parts, ax)?.map(Value::Gpu))
     }
 
     /// `to(x, "cpu" | "gpu")`.
@@ -767,7 +494,9 @@ impl Interp {
                 if !self.gpu_available(None)? {
                     return Ok(v);
                 }
-                let Some(g) = super::get() else { return Ok(v) };
+                let Some(g) = crate::gpu::get() else {
+                    return Ok(v);
+                };
                 self.to_gpu(g, &v)
             }
             _ => Err(Error::value(format!("unknown device \"{d}\""))
@@ -782,10 +511,10 @@ impl Interp {
                 self.warn_once("note: int64 arrays stay on the CPU (WGSL has no 64-bit integers); use astype(x, float32) to move the values");
                 v.clone()
             }
-            Value::Array(x) => Value::Gpu(GpuArray::upload(g, x)?),
-            Value::Num(s, _) if s.dtype() != DType::I64 => {
-                Value::Gpu(GpuArray::upload(g, &Array::scalar(*s))?)
-            }
+            Value::Array(x) => upload(x)?.map(Value::Gpu).unwrap_or(v.clone()),
+            Value::Num(s, _) if s.dtype() != DType::I64 => upload(&Array::scalar(*s))?
+                .map(Value::Gpu)
+                .unwrap_or(v.clone()),
             Value::Tuple(t) => Value::tuple(
                 t.iter()
                     .map(|x| self.to_gpu(g, x))
@@ -803,7 +532,7 @@ impl Interp {
     /// Is a GPU there? Without one: the one warning (and CPU from then on),
     /// or an error under `ARR_DEVICE=require-gpu`.
     pub fn gpu_available(&mut self, span: Option<crate::diagnostics::Span>) -> Result<bool> {
-        if super::get().is_some() {
+        if crate::gpu::get().is_some() {
             return Ok(true);
         }
         if std::env::var("ARR_DEVICE")
@@ -823,15 +552,6 @@ impl Interp {
         self.warn_once("warning: no GPU adapter found; @device(gpu) blocks run on the CPU");
         Ok(false)
     }
-}
-
-/// Builtins whose work on GPU values is reading them back (printing,
-/// saving, conversions): they download without a "no GPU kernel" note.
-fn reads_back(b: &Builtin) -> bool {
-    !matches!(
-        b.category,
-        "elementwise" | "linalg" | "reduce" | "shape" | "sort" | "autodiff"
-    )
 }
 
 impl Interp {
@@ -891,12 +611,15 @@ impl Interp {
         if g {
             let (a, b) = (to_cpu(x)?, to_cpu(y)?);
             let (Some(a), Some(b)) = (
-                crate::eval::value_to_array(&a),
-                crate::eval::value_to_array(&b),
+                crate::value::value_to_array(&a),
+                crate::value::value_to_array(&b),
             ) else {
                 return Ok(None);
             };
-            let r = crate::array::linalg::matmul(&a, &b).map(Value::from_array)?;
+            // The CPU backend, which has every operation.
+            let Some(r) = a.matmul(&b)?.map(Value::from_array) else {
+                return Ok(None);
+            };
             return self.place(r).map(Some);
         }
         Ok(None)
@@ -913,8 +636,8 @@ impl Interp {
             return Ok(Some(v));
         }
         let c = to_cpu(a)?;
-        let arr = crate::eval::value_to_array(&c)
-            .ok_or_else(|| super::gpu_error("reading an array back failed"))?;
+        let arr = crate::value::value_to_array(&c)
+            .ok_or_else(|| crate::gpu::gpu_error("reading an array back failed"))?;
         let r = crate::array::index::get(&arr, items).map(Value::from_array)?;
         self.place(r).map(Some)
     }
@@ -922,7 +645,7 @@ impl Interp {
     /// A builtin call that may involve the GPU (see `gpu_builtin`); when no
     /// kernel applies, GPU arguments are read back (with a note for compute
     /// builtins) and a float result made in a GPU block goes back up.
-    pub(crate) fn call_builtin_gpu(&mut self, b: &'static Builtin, args: Args) -> Result<Value> {
+    pub(crate) fn call_builtin_gpu(&mut self, b: Prim, args: Args) -> Result<Value> {
         if let Some(v) = self.gpu_builtin(b, &args)? {
             return Ok(v);
         }
@@ -935,8 +658,8 @@ impl Interp {
             .any(has_gpu)
             || args.kwrest.iter().any(|(_, v, _)| has_gpu(v));
         if any_gpu {
-            if !reads_back(b) {
-                self.gpu_note(&format!("{}()", b.name));
+            if props::on_gpu(b) != OnGpu::ReadsBack {
+                self.gpu_note(&format!("{}()", b.name()));
             }
             for v in args.vals.iter_mut().flatten() {
                 *v = to_cpu(v)?;
@@ -948,8 +671,9 @@ impl Interp {
                 *v = to_cpu(v)?;
             }
         }
-        let r = (b.f)(self, args)?;
-        if matches!(b.name, "to" | "device") || reads_back(b) && any_gpu {
+        let r = (self.hooks.imp)(b)(self, args)?;
+        let class = props::on_gpu(b);
+        if matches!(b, P::To | P::Device) || class == OnGpu::ReadsBack && any_gpu {
             return Ok(r);
         }
         self.place(r)
@@ -957,9 +681,10 @@ impl Interp {
 }
 
 /// Does a builtin call need the GPU-aware path?
-pub fn builtin_needs_gpu(it: &Interp, b: &Builtin, args: &Args) -> bool {
+pub fn builtin_needs_gpu(it: &Interp, b: Prim, args: &Args) -> bool {
     it.on_gpu()
-        || matches!(b.name, "to" | "device")
+        || matches!(props::on_gpu(b), OnGpu::Move)
+        || b == P::Device
         || args
             .vals
             .iter()
@@ -967,4 +692,27 @@ pub fn builtin_needs_gpu(it: &Interp, b: &Builtin, args: &Args) -> bool {
             .chain(args.rest.iter())
             .any(has_gpu)
         || args.kwrest.iter().any(|(_, v, _)| has_gpu(v))
+}
+
+impl Interp {
+    /// A fused elementwise program as one generated GPU kernel; `None`
+    /// (ordinary path) when a GPU error or an unsupported case comes up.
+    pub(crate) fn gpu_fused_plan(
+        &mut self,
+        steps: &[crate::array::fused::Step],
+        leaves: &[Value],
+    ) -> Option<Value> {
+        use crate::array::fused::Step as FStep;
+        let prog: Vec<Step> = steps
+            .iter()
+            .map(|s| match *s {
+                FStep::Input(k) => Some(Step::Input(k)),
+                FStep::Unary(op) => Some(Step::Unary(op)),
+                FStep::Binary(op) => Some(Step::Binary(op)),
+                FStep::Const(_) => None,
+            })
+            .collect::<Option<Vec<Step>>>()?;
+        let refs: Vec<&Value> = leaves.iter().collect();
+        self.gpu_fused(&refs, &prog).ok().flatten()
+    }
 }

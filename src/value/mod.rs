@@ -2,9 +2,13 @@
 //! strings, tuples, dicts, functions, dtypes and none. All are values:
 //! cloning shares buffers, and writes copy first when shared.
 
+mod convert;
+pub use convert::*;
+
 use crate::array::elementwise::Operand;
 use crate::array::{fmt_shape, Array, DType, Scalar};
-use crate::builtins::Builtin;
+use crate::backend::{BackendStorage, Storage};
+use crate::prim::Prim;
 use crate::syntax::ast::FnDef;
 use crate::syntax::sym::Sym;
 use std::rc::Rc;
@@ -22,23 +26,23 @@ pub enum Value {
     DType(DType),
     None,
     /// A value being differentiated by `grad` (see `autodiff`).
-    Traced(Rc<crate::autodiff::Traced>),
+    Traced(Rc<Traced>),
     /// An array in GPU memory (see `gpu`): float32 or bool.
     Gpu(crate::gpu::GpuArray),
 }
 
 #[derive(Clone)]
 pub enum Func {
-    Builtin(&'static Builtin),
+    Builtin(Prim),
     User(Rc<Closure>),
     /// What `grad(f)`, `value_and_grad(f)`, `jacobian(f)` return.
-    Grad(Rc<crate::autodiff::GradFn>),
+    Grad(Rc<GradFn>),
 }
 
 impl std::fmt::Debug for Func {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Func::Builtin(b) => write!(f, "<builtin {}>", b.name),
+            Func::Builtin(b) => write!(f, "<builtin {}>", b.name()),
             Func::User(c) => write!(f, "<fn {:?}>", c.def.name),
             Func::Grad(g) => write!(f, "<{} of {:?}>", g.name, g.f),
         }
@@ -122,6 +126,23 @@ impl Value {
         }
         Value::Array(a)
     }
+    /// An array value from a backend's storage (0-d CPU results become
+    /// numbers, as `from_array`).
+    pub fn from_storage(s: Storage) -> Value {
+        match s {
+            Storage::Cpu(a) => Value::from_array(a),
+            Storage::Gpu(g) => Value::Gpu(g),
+        }
+    }
+    /// The backend storage of an array value (a cheap, shared handle);
+    /// `None` for numbers, traced values and non-arrays.
+    pub fn storage(&self) -> Option<Storage> {
+        match self {
+            Value::Array(a) => Some(Storage::Cpu(a.clone())),
+            Value::Gpu(g) => Some(Storage::Gpu(g.clone())),
+            _ => None,
+        }
+    }
     pub fn from_operand(o: Operand) -> Value {
         match o {
             Operand::Scalar(s, w) => Value::Num(s, w),
@@ -177,12 +198,125 @@ impl Value {
             Value::Num(s, w) => Some(Operand::Scalar(*s, *w)),
             Value::Array(a) => Some(Operand::Array(a.clone())),
             // The CPU path reading a GPU array downloads it.
-            Value::Gpu(_) => match crate::gpu::ops::to_cpu(self) {
+            Value::Gpu(_) => match to_cpu(self) {
                 Ok(Value::Array(a)) => Some(Operand::Array(a)),
                 Ok(Value::Num(s, w)) => Some(Operand::Scalar(s, w)),
                 _ => None,
             },
             _ => None,
         }
+    }
+}
+
+/// A value being differentiated at `level`, recorded as `node` on that
+/// level's tape. `value` is the plain value (possibly traced at an outer level).
+#[derive(Debug)]
+pub struct Traced {
+    pub level: u32,
+    pub node: u32,
+    pub value: Value,
+}
+
+/// What a `grad`-family function computes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GradKind {
+    Grad,
+    ValueAndGrad,
+    Jacobian,
+}
+
+#[derive(Debug)]
+pub struct GradFn {
+    pub f: Value,
+    pub argnums: Vec<usize>,
+    /// `argnums` was a tuple: return a tuple of gradients.
+    pub tuple: bool,
+    pub kind: GradKind,
+    pub name: &'static str,
+}
+
+/// The float dtype of a (possibly traced) number, if it is one.
+pub fn float_dtype(v: &Value) -> Option<DType> {
+    match v {
+        Value::Traced(t) => float_dtype(&t.value),
+        Value::Num(s, _) if s.dtype().is_float() => Some(s.dtype()),
+        Value::Array(a) if a.dtype().is_float() => Some(a.dtype()),
+        Value::Gpu(a) if a.kind == crate::gpu::Kind::F32 => Some(DType::F32),
+        _ => None,
+    }
+}
+
+/// The highest tracing level in a value (0 = not traced), looking inside
+/// tuples and dicts.
+pub fn level_of(v: &Value) -> u32 {
+    match v {
+        Value::Traced(t) => t.level,
+        Value::Tuple(items) => items.iter().map(level_of).max().unwrap_or(0),
+        Value::Dict(items) => items.iter().map(|(_, x)| level_of(x)).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Remove every level of tracing (for printing, conditions and other
+/// non-differentiable uses).
+pub fn strip(v: &Value) -> Value {
+    match v {
+        Value::Traced(t) => strip(&t.value),
+        Value::Tuple(items) if items.iter().any(|x| level_of(x) > 0) => {
+            Value::tuple(items.iter().map(strip).collect())
+        }
+        Value::Dict(items) if items.iter().any(|(_, x)| level_of(x) > 0) => Value::Dict(Rc::new(
+            items.iter().map(|(k, x)| (k.clone(), strip(x))).collect(),
+        )),
+        _ => v.clone(),
+    }
+}
+
+/// Any GPU array inside `v` (tuples and dicts included)?
+pub fn has_gpu(v: &Value) -> bool {
+    match v {
+        Value::Gpu(_) => true,
+        Value::Traced(t) => has_gpu(&t.value),
+        Value::Tuple(t) => t.iter().any(has_gpu),
+        Value::Dict(d) => d.iter().any(|(_, x)| has_gpu(x)),
+        _ => false,
+    }
+}
+
+/// `v` with every GPU array downloaded (tuples and dicts included).
+pub fn to_cpu(v: &Value) -> crate::diagnostics::Result<Value> {
+    Ok(match v {
+        Value::Gpu(a) => Value::from_array(a.to_host()?),
+        Value::Tuple(t) if t.iter().any(has_gpu) => Value::tuple(
+            t.iter()
+                .map(to_cpu)
+                .collect::<crate::diagnostics::Result<Vec<_>>>()?,
+        ),
+        Value::Dict(d) if d.iter().any(|(_, x)| has_gpu(x)) => Value::Dict(Rc::new(
+            d.iter()
+                .map(|(k, x)| Ok((k.clone(), to_cpu(x)?)))
+                .collect::<crate::diagnostics::Result<Vec<_>>>()?,
+        )),
+        other => other.clone(),
+    })
+}
+
+impl Value {
+    /// This value with every device array read back to the CPU (tuples
+    /// and dicts included); other values unchanged.
+    pub fn to_host(&self) -> crate::diagnostics::Result<Value> {
+        to_cpu(self)
+    }
+
+    /// Is this value traced by an active `grad` (at any level, inside
+    /// tuples and dicts too)?
+    pub fn is_traced(&self) -> bool {
+        level_of(self) > 0
+    }
+
+    /// This value with every level of tracing removed (for printing,
+    /// conditions and other non-differentiable uses).
+    pub fn plain(&self) -> Value {
+        strip(self)
     }
 }
