@@ -15,6 +15,7 @@ pub mod reduce;
 pub mod shape_ops;
 pub mod sort;
 pub mod vmath;
+mod vmath32;
 
 pub use dtype::{DType, Scalar};
 

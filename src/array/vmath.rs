@@ -33,6 +33,7 @@
 //! chains (`fused.rs`), reductions and the autodiff rules all come here.
 
 use super::elementwise::UnaryOp;
+use super::vmath32 as k32;
 use std::mem::MaybeUninit;
 use std::sync::OnceLock;
 
@@ -186,6 +187,8 @@ impl Fun {
 
 /// float32 and float64: the element types the kernels run on.
 pub trait Lane: Copy + Send + Sync + 'static {
+    /// float32: the float32 kernels (`vmath32.rs`) apply.
+    const IS32: bool;
     fn to64(self) -> f64;
     fn from64(v: f64) -> Self;
     fn sqrt_(self) -> Self;
@@ -201,6 +204,7 @@ pub trait Lane: Copy + Send + Sync + 'static {
 }
 
 impl Lane for f64 {
+    const IS32: bool = false;
     #[inline(always)]
     fn to64(self) -> f64 {
         self
@@ -229,6 +233,7 @@ impl Lane for f64 {
 }
 
 impl Lane for f32 {
+    const IS32: bool = true;
     #[inline(always)]
     fn to64(self) -> f64 {
         self as f64
@@ -495,8 +500,12 @@ unsafe fn pow_avx2<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
 /// A NaN operand comes back as that NaN (x's first), as in `run!`, except
 /// where the answer is 1 (`nan ** 0`, `1 ** nan`).
 #[inline(always)]
-fn pow_nan(x: f64, y: f64) -> f64 {
-    let r = pow_f64(x, y);
+fn pow_nan<T: Lane>(x: f64, y: f64) -> f64 {
+    let r = if T::IS32 {
+        pow_f32(x, y)
+    } else {
+        pow_f64(x, y)
+    };
     sel(x != x && y != 0.0, x, sel(y != y && x != 1.0, y, r))
 }
 
@@ -520,7 +529,7 @@ fn pow_const<T: Lane>(src: &[T], q: f64, dst: &mut [MaybeUninit<T>]) {
         }
     } else {
         for (o, &p) in dst.iter_mut().zip(src) {
-            o.write(T::from64(pow_nan(p.to64(), q)));
+            o.write(T::from64(pow_nan::<T>(p.to64(), q)));
         }
     }
 }
@@ -537,18 +546,18 @@ fn pow_kernels<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
     match (x, y) {
         (Arg::Slice(a), Arg::Slice(b)) => {
             for ((o, &p), &q) in dst.iter_mut().zip(a).zip(b) {
-                o.write(T::from64(pow_nan(p.to64(), q.to64())));
+                o.write(T::from64(pow_nan::<T>(p.to64(), q.to64())));
             }
         }
         (Arg::Slice(a), Arg::Scalar(q)) => pow_const(a, q.to64(), dst),
         (Arg::Scalar(p), Arg::Slice(b)) => {
             let p = p.to64();
             for (o, &q) in dst.iter_mut().zip(b) {
-                o.write(T::from64(pow_nan(p, q.to64())));
+                o.write(T::from64(pow_nan::<T>(p, q.to64())));
             }
         }
         (Arg::Scalar(p), Arg::Scalar(q)) => {
-            let r = T::from64(pow_nan(p.to64(), q.to64()));
+            let r = T::from64(pow_nan::<T>(p.to64(), q.to64()));
             for o in dst.iter_mut() {
                 o.write(r);
             }
@@ -558,21 +567,17 @@ fn pow_kernels<T: Lane>(x: Arg<T>, y: Arg<T>, dst: &mut [MaybeUninit<T>]) {
 
 #[inline(always)]
 fn kernels<T: Lane>(f: Fun, src: &[T], dst: &mut [MaybeUninit<T>]) {
+    if let Some((s, d)) = T::as_f32(src, dst) {
+        kernels32(f, s, d);
+        return;
+    }
     match f {
         Fun::Sqrt => {
             for (o, &x) in dst.iter_mut().zip(src) {
                 o.write(x.sqrt_());
             }
         }
-        Fun::Exp => match T::as_f32(src, dst) {
-            Some((s, d)) => {
-                for (o, &x) in d.iter_mut().zip(s) {
-                    let r = exp_f32(x);
-                    o.write(if x != x { x } else { r });
-                }
-            }
-            None => run!(src, dst, exp_f64),
-        },
+        Fun::Exp => run!(src, dst, exp_f64),
         Fun::Expm1 => run!(src, dst, expm1_f64),
         Fun::Log => run!(src, dst, log_f64),
         Fun::Log2 => run!(src, dst, log2_f64),
@@ -596,6 +601,53 @@ fn kernels<T: Lane>(f: Fun, src: &[T], dst: &mut [MaybeUninit<T>]) {
         Fun::Sinh => run!(src, dst, sinh_f64),
         Fun::Cosh => run!(src, dst, cosh_f64),
         Fun::Tanh => run!(src, dst, tanh_f64),
+    }
+}
+
+/// `run!` for the float32 element functions (float32 in and out).
+macro_rules! run32 {
+    ($src:expr, $dst:expr, $f:path) => {
+        for (o, &x) in $dst.iter_mut().zip($src) {
+            let r = $f(x);
+            o.write(if x != x { x } else { r });
+        }
+    };
+}
+
+/// The float32 kernels: float32 arithmetic at 16 lanes on AVX-512 (float64
+/// inside for sin, cos, tan; see `vmath32.rs`).
+#[inline(always)]
+fn kernels32(f: Fun, src: &[f32], dst: &mut [MaybeUninit<f32>]) {
+    match f {
+        Fun::Sqrt => {
+            for (o, &x) in dst.iter_mut().zip(src) {
+                o.write(x.sqrt());
+            }
+        }
+        Fun::Exp => run32!(src, dst, exp_f32),
+        Fun::Expm1 => run32!(src, dst, k32::expm1_f32),
+        Fun::Log => run32!(src, dst, k32::log_f32),
+        Fun::Log2 => run32!(src, dst, k32::log2_f32),
+        Fun::Log10 => run32!(src, dst, k32::log10_f32),
+        Fun::Log1p => run32!(src, dst, k32::log1p_f32),
+        Fun::Sin => {
+            run32!(src, dst, k32::sin_f32);
+            fix_trig(src, dst, libm::sin);
+        }
+        Fun::Cos => {
+            run32!(src, dst, k32::cos_f32);
+            fix_trig(src, dst, libm::cos);
+        }
+        Fun::Tan => {
+            run32!(src, dst, k32::tan_f32);
+            fix_trig(src, dst, libm::tan);
+        }
+        Fun::Arcsin => run32!(src, dst, k32::asin_f32),
+        Fun::Arccos => run32!(src, dst, k32::acos_f32),
+        Fun::Arctan => run32!(src, dst, k32::atan_f32),
+        Fun::Sinh => run32!(src, dst, k32::sinh_f32),
+        Fun::Cosh => run32!(src, dst, k32::cosh_f32),
+        Fun::Tanh => run32!(src, dst, k32::tanh_f32),
     }
 }
 
@@ -1286,14 +1338,30 @@ fn rint_pos(a: f64) -> f64 {
 #[inline(always)]
 pub fn pow_f64(x: f64, y: f64) -> f64 {
     let ax = abs(x);
-    let ay = abs(y);
-    let y_int = rint_pos(ay) == ay; // true for inf, false for nan
-    let y_odd = y_int && ay < 9007199254740992.0 && rint_pos(ay * 0.5) != ay * 0.5;
     // |x| ** y for finite |x| > 0.
     let (h, l) = log_dd(sel(ax > 0.0 && ax < f64::INFINITY, ax, 1.0));
     let th = y * h;
     let tl = fma(y, h, -th) + y * l;
-    let mag = exp_dd(th, tl);
+    pow_special(x, y, exp_dd(th, tl))
+}
+
+/// x ** y for float32 operands (as float64; the result rounds once to
+/// float32): the magnitude from `vmath32`'s short float64 log2 and exp2,
+/// the special cases as in `pow_f64`.
+#[inline(always)]
+pub fn pow_f32(x: f64, y: f64) -> f64 {
+    let ax = abs(x);
+    let mag = k32::pow_mag32(sel(ax > 0.0 && ax < f64::INFINITY, ax, 1.0), y);
+    pow_special(x, y, mag)
+}
+
+/// `pow`'s special cases around `mag` = |x| ** y for finite |x| > 0.
+#[inline(always)]
+fn pow_special(x: f64, y: f64, mag: f64) -> f64 {
+    let ax = abs(x);
+    let ay = abs(y);
+    let y_int = rint_pos(ay) == ay; // true for inf, false for nan
+    let y_odd = y_int && ay < 9007199254740992.0 && rint_pos(ay * 0.5) != ay * 0.5;
     // |x| = 0 or inf: 0 or inf by the sign of y (and which one).
     let big = (ax == 0.0) == (y < 0.0);
     let edge = sel(big, f64::INFINITY, 0.0);
