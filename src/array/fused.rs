@@ -162,9 +162,14 @@ fn eval_block<T: Element + Float + vmath::Lane + Default>(
                     Some(Src::In(i)) => {
                         let Some(t) = free.pop() else { return };
                         let src = &inputs[i][start..start + len];
-                        match vf {
-                            Some(vf) => vmath::apply_into(vf, src, &mut tmp[t][..len]),
-                            None => {
+                        match (vf, op) {
+                            (Some(vf), _) => vmath::apply_into(vf, src, &mut tmp[t][..len]),
+                            (None, UnaryOp::Neg) => {
+                                for (o, &v) in tmp[t][..len].iter_mut().zip(src) {
+                                    *o = -v;
+                                }
+                            }
+                            (None, _) => {
                                 for (o, &v) in tmp[t][..len].iter_mut().zip(src) {
                                     *o = f(v);
                                 }
@@ -181,9 +186,21 @@ fn eval_block<T: Element + Float + vmath::Lane + Default>(
                     }
                     None => return,
                 };
-                match vf {
-                    Some(vf) => vmath::apply_inplace(vf, &mut tmp[t][..len]),
-                    None => {
+                match (vf, op) {
+                    (Some(vf), _) => vmath::apply_inplace(vf, &mut tmp[t][..len]),
+                    // Inlined loops for the cheap exact ones (`f` is a
+                    // pointer: one indirect call per element); same values.
+                    (None, UnaryOp::Neg) => {
+                        for o in tmp[t][..len].iter_mut() {
+                            *o = -*o;
+                        }
+                    }
+                    (None, UnaryOp::Abs) => {
+                        for o in tmp[t][..len].iter_mut() {
+                            *o = o.abs();
+                        }
+                    }
+                    (None, _) => {
                         for o in tmp[t][..len].iter_mut() {
                             *o = f(*o);
                         }
@@ -392,7 +409,17 @@ fn binary_block<T: Element + Float + vmath::Lane>(
         }};
     }
     if op == BinaryOp::Pow {
-        // The vectorised kernel over the whole block (operands copied out).
+        // The vectorised kernel over the whole block: input and constant
+        // operands as they are, temporaries copied out.
+        let arg = |s: &Src, c: Option<T>| match s {
+            Src::Const => Some(vmath::Arg::Scalar(c.unwrap_or_else(<T as Element>::zero))),
+            Src::In(i) => Some(vmath::Arg::Slice(&inputs[*i][start..start + len])),
+            Src::Tmp(_) => None,
+        };
+        if let (Some(ax), Some(ay)) = (arg(x, cx), arg(y, cy)) {
+            vmath::pow_into(ax, ay, &mut tmp[dst][..len]);
+            return;
+        }
         let (mut bx, mut by) = (Vec::new(), Vec::new());
         let px = read(x, cx, tmp, &mut bx);
         let py = read(y, cy, tmp, &mut by);

@@ -430,8 +430,11 @@ pub fn tan_f32(x: f32) -> f32 {
     let (q, r, z) = reduce(x);
     let (s, c) = (k_sin(r, z), k_cos(z));
     let odd = q & 1 == 1;
-    let t = sel64(odd, -c, s) / sel64(odd, s, c);
-    sel(x == 0.0, x, t as f32)
+    // The quotient in float32 (16 lanes; float64 division is the slow
+    // part): sin and cos rounded to float32 first, three roundings in all.
+    let num = sel64(odd, -c, s) as f32;
+    let den = sel64(odd, s, c) as f32;
+    sel(x == 0.0, x, num / den)
 }
 
 // ------------------------------------------------------------- pow (float64 inside)
