@@ -212,7 +212,9 @@ fn gpu_backend_matches_the_cpu_backend() {
     close(
         "reshape of a view",
         &down(&t.reshape(&[35]).unwrap().unwrap()),
-        &BackendStorage::reshape(&a.permute(&[1, 0]), &[35]).unwrap().unwrap(),
+        &BackendStorage::reshape(&a.permute(&[1, 0]), &[35])
+            .unwrap()
+            .unwrap(),
     );
     assert!(ga.reshape(&[4, 4]).unwrap().is_none());
     close(

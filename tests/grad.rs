@@ -73,6 +73,21 @@ const CASES: &[(&str, &str, &str)] = &[
     ("solve", "x -> sum(solve(reshape(x, 2, 2) + eye(2) * 3, x[:2]))", "[0.1, 0.2, -0.3, 0.4]"),
     ("det", "x -> det(reshape(x, 2, 2) + eye(2))", "[0.1, 0.2, -0.3, 0.4]"),
     ("norm", "x -> norm(x) + norm(reshape(x, 2, 2))", "[0.1, 0.2, -0.3, 0.4]"),
+    ("norm ords", "x -> norm(x, 1) + norm(x, inf) + norm(x, -inf) + norm(x, 3) + norm(x, 0.5) + norm(x, 0) + sum(norm(reshape(x, 2, 3), axis=1)) + sum(norm(reshape(x, 2, 3), 1, axis=0, keepdims=true))", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("matrix norm ords", "x -> norm(reshape(x, 2, 3), \"fro\") + norm(reshape(x, 2, 3), 1) + norm(reshape(x, 2, 3), -1) + norm(reshape(x, 3, 2), inf) + norm(reshape(x, 3, 2), -inf) + norm(reshape(x, 2, 3), \"nuc\") + norm(reshape(x, 2, 3), 2) + norm(reshape(x, 3, 2), -2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("full", "x -> sum(full(4, x[0]) * arange(4.0)) + sum(full((2, 3), x[1] * x[2]) * x ** 2)", "[0.1, 0.2, -0.3]"),
+    ("full_like", "x -> sum(full_like(x, x[1] * 2) * arange(3.0)) + sum(full_like(x, 1.0) * x)", "[0.1, 0.2, -0.3]"),
+    ("linspace", "x -> sum(linspace(x[0], x[1], 5) ** 2) + sum(linspace(x[2], x[0] * 3, 4, endpoint=false) * arange(4.0))", "[0.1, 0.2, -0.3]"),
+    ("cumprod", "x -> sum(cumprod(x) * arange(6.0)) + sum(cumprod(reshape(x, 2, 3), axis=1) ** 2) + sum(cumprod(x * [1.0, 0.0, 1.0, 1.0, 0.0, 1.0]) * arange(6.0)) + sum(cumprod(reshape(x, 3, 2) * [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], axis=0) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("sort", "x -> sum(sort(x) * arange(6.0)) + sum(sort(reshape(x, 2, 3), axis=0) * [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) + sum(sort(reshape(x, 3, 2), axis=none) ** 3)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("median", "x -> median(x) * 3 + sum(median(reshape(x, 2, 3), axis=1) ** 2) + sum(median(reshape(x, 3, 2), axis=0, keepdims=true))", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("quantile", "x -> quantile(x, 0.3) * 2 + sum(quantile(reshape(x, 2, 3), 0.75, axis=1) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("diff", "x -> sum(diff(x) ** 2) + sum(diff(x, 2) * [1.0, 2.0, 3.0, 4.0]) + sum(diff(reshape(x, 2, 3), axis=0) ** 3)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("tile", "x -> sum(tile(x, 2) * arange(12.0)) + sum(tile(reshape(x, 2, 3), (2, 1, 2)) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("repeat", "x -> sum(repeat(x, 2) * arange(12.0)) + sum(repeat(reshape(x, 2, 3), [2, 0, 1], axis=1) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("inner", "x -> inner(x, x * 2) + sum(inner(reshape(x, 2, 3), reshape(x[::-1], 2, 3)) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("cholesky", "fn(x) { b = reshape(x, 2, 3)\nm = b @ transpose(b) + eye(2)\nreturn sum(cholesky(m) * [[1.0, 0.0], [2.0, 3.0]]) + sum(cholesky(m, upper=true) ** 2) }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("pinv", "x -> sum(pinv(reshape(x, 3, 2)) * [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) + sum(pinv(reshape(x, 2, 3)) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
     ("stdlib", "x -> cross_entropy(reshape(x, 2, 2), [1, 0]) + sum(softmax(x)) + mse(sigmoid(x), relu(x)) + logsumexp(x)", "[0.1, 0.2, -0.3, 0.4]"),
 ];
 
@@ -227,9 +242,129 @@ fn grad_errors_show_shape_dtype_and_definition() {
         e.contains("differentiates float values") && e.contains("int64"),
         "{e}"
     );
-    let r = common::run("grad(x -> sum(sort(x)))([1.0, 2.0])");
+    let r = common::run("grad(x -> sum(eigh(reshape(x, 2, 2))[0]))([1.0, 2.0, 2.0, 1.0])");
     assert!(r
         .error
         .expect("must fail")
         .contains("cannot be differentiated yet"));
+}
+
+/// Each way of building an array from traced values (issue #14's list):
+/// the gradient matches finite differences, never zeros.
+#[test]
+fn arrays_built_from_traced_values_keep_their_gradient() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("list literal", "x -> sum([x[0] * x[1], sin(x[0])] * [1.5, -2.0])", "[2.0, 3.0]"),
+        ("nested list literal", "x -> sum([[x[0], 1.0], [x[1] ** 2, x[0] * x[1]]] @ [1.0, 2.0])", "[2.0, 3.0]"),
+        ("list of rows", "x -> sum([x, x ** 2] * [[1.0, 2.0], [3.0, 4.0]])", "[2.0, 3.0]"),
+        ("array(list)", "x -> sum(array([x[0] * x[1], x[1]]) ** 2)", "[2.0, 3.0]"),
+        ("array(tuple)", "x -> sum(array((x[0], x[1] * x[1])) * [3.0, 1.0])", "[2.0, 3.0]"),
+        ("stack(list)", "x -> sum(stack([x, x * 2], axis=1) * [[1.0, 2.0], [3.0, 4.0]])", "[2.0, 3.0]"),
+        ("vstack(list)", "x -> sum(vstack([x, x ** 2]) * [[1.0, 2.0], [3.0, 4.0]])", "[2.0, 3.0]"),
+        ("hstack(list)", "x -> sum(hstack([x, x ** 2]) * arange(4.0))", "[2.0, 3.0]"),
+        ("concatenate(list)", "x -> sum(concatenate([x, x ** 3]) * arange(4.0))", "[2.0, 3.0]"),
+        ("vstack(2-d)", "x -> sum(vstack(reshape(x, 2, 2) ** 2) * arange(4.0).reshape(2, 2))", "[2.0, 3.0, -1.0, 0.5]"),
+        ("concatenate(2-d)", "x -> sum(concatenate(reshape(x, 2, 2) ** 2) * arange(4.0))", "[2.0, 3.0, -1.0, 0.5]"),
+        ("stack(2-d)", "x -> sum(stack(reshape(x, 2, 2), axis=1) * arange(4.0).reshape(2, 2))", "[2.0, 3.0, -1.0, 0.5]"),
+        ("float64(x)", "x -> sum(float64(x) ** 2 * [1.0, 3.0])", "[2.0, 3.0]"),
+        ("linspace", "x -> sum(linspace(x[0], x[1], 7) ** 2)", "[2.0, 3.0]"),
+        ("full", "x -> sum(full(3, x[0] * x[1]) * [1.0, 2.0, 3.0])", "[2.0, 3.0]"),
+        ("full_like", "x -> sum(full_like(x, x[0]) * x)", "[2.0, 3.0]"),
+        (
+            "pendulum RK4 with array([...]) on the right-hand side",
+            "fn(p) {\n g = 9.81\n L = 1.0\n fn rhs(s) = array([s[1], -g / L * sin(s[0])])\n s = p\n h = 0.05\n for i in range(10) {\n  k1 = rhs(s)\n  k2 = rhs(s + h / 2 * k1)\n  k3 = rhs(s + h / 2 * k2)\n  k4 = rhs(s + h * k3)\n  s = s + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)\n }\n return s[0]\n}",
+            "[0.5, 0.1]",
+        ),
+    ];
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(n, f, x)| check_case(n, f, x))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // And the values themselves, against hand-derived gradients.
+    assert_eq!(
+        value("jacobian(x -> [x[0] * x[1], sin(x[0])])([2.0, 3.0])"),
+        value("[[3.0, 2.0], [cos(2.0), 0.0]]")
+    );
+    assert_eq!(
+        value("grad(x -> sum(stack([x, x * 2])))([2.0, 3.0])"),
+        "[3. 3.]"
+    );
+    // Through float32 and back (finite differences in float32 are too coarse).
+    assert_eq!(
+        value("grad(x -> sum(float64(float32(x)) * [1.0, 3.0]))([2.0, 3.0])"),
+        "[1. 3.]"
+    );
+}
+
+/// prod at zeros is the product of the others (as JAX), not nan; with
+/// repeated indices in an assignment only the last write gets a gradient.
+#[test]
+fn prod_at_zeros_and_repeated_index_writes() {
+    assert_eq!(value("grad(prod)([2.0, 0.0, 3.0])"), "[0. 6. 0.]");
+    assert_eq!(value("grad(prod)([0.0, 0.0, 3.0])"), "[0. 0. 0.]");
+    assert_eq!(value("grad(prod)([2.0, 4.0, 3.0])"), "[12.  6.  8.]");
+    assert_eq!(
+        value("grad(x -> sum(prod(reshape(x, 2, 3), axis=1) * [1.0, 2.0]))([2.0, 0.0, 3.0, 1.0, 2.0, 0.0])"),
+        "[0. 6. 0. 0. 0. 4.]"
+    );
+    assert_eq!(
+        value("fn f(x) {\n y = zeros(3)\n y[[0, 0, 2]] = x[:3]\n return sum(y * [1.0, 2.0, 3.0])\n}\ngrad(f)([1.0, 2.0, 3.0, 4.0])"),
+        "[0. 1. 3. 0.]"
+    );
+    for (n, f, x) in [
+        ("prod with a zero", "x -> prod(x) + sum(prod(reshape(x, 2, 2), axis=0) ** 2)", "[0.0, 2.0, 3.0, -1.5]"),
+        ("repeated writes", "fn(x) { y = x * 1.0\ny[[1, 1, 0]] = x[1:] ** 2\nreturn sum(y * [1.0, 2.0, 3.0, 4.0]) }", "[0.5, 1.5, -2.0, 3.0]"),
+    ] {
+        if let Some(e) = check_case(n, f, x) {
+            panic!("{e}");
+        }
+    }
+}
+
+/// stop_gradient: the value passes, its gradient does not.
+#[test]
+fn stop_gradient_blocks_only_the_gradient() {
+    assert_eq!(value("grad(x -> x * stop_gradient(x))(3.0)"), "3.0");
+    assert_eq!(
+        value("grad(x -> sum(x ** 2 - stop_gradient(x ** 2)))([1.0, 2.0])"),
+        "[2. 4.]"
+    );
+    assert_eq!(
+        value("(x -> sum(x ** 2 - stop_gradient(x ** 2)))([1.0, 2.0])"),
+        "0.0"
+    );
+    assert_eq!(
+        value("grad(p -> p[\"w\"] * stop_gradient(p)[\"w\"])({\"w\": 2.0})"),
+        "{\"w\": 2.0}"
+    );
+}
+
+/// Where no rule can follow a value, grad refuses: an error, never zeros.
+#[test]
+fn grad_refuses_instead_of_returning_zeros() {
+    for (code, want) in [
+        (
+            "grad(x -> sum(unique(x)))([1.0, 2.0, 2.0])",
+            "unique() cannot be differentiated yet",
+        ),
+        (
+            "grad(x -> sum(split(x, 2)[0]))([1.0, 2.0, 3.0, 4.0])",
+            "split() cannot be differentiated yet",
+        ),
+        (
+            "grad(x -> sum(svd(reshape(x, 2, 2))[1]))([1.0, 2.0, 3.0, 4.0])",
+            "svd() cannot be differentiated yet",
+        ),
+        (
+            "grad(x -> sum(array(((x[0], x[1]), (x[1], x[0])))))([1.0, 2.0])",
+            "inside nested tuples",
+        ),
+    ] {
+        let r = common::run(code);
+        let e = r
+            .error
+            .unwrap_or_else(|| panic!("{code}: no error, got {:?}", r.value));
+        assert!(e.contains(want), "{code}: {e}");
+    }
 }

@@ -326,12 +326,168 @@ pub fn vjp(
             }
             if wants(S1) {
                 let gv = r.it.op_index(g, items)?;
+                // With repeated indices the last write wins: only it gets
+                // the cotangent of its position, the earlier ones none.
+                let gv = match last_writes(&shape_of(g), &shape_of(&gv), items)? {
+                    Some(mask) => {
+                        let zero = Value::Num(Scalar::F64(0.0), true);
+                        r.call(Prim::Where, vec![Value::from_array(mask), gv, zero], vec![])?
+                    }
+                    None => gv,
+                };
                 res.push((S1, r.sum_to(&gv, &shape_of(&v))?));
             }
         }
         Op::Builtin(b) => builtin_rule(r, *b, inputs, out, g, need, &mut res)?,
     }
     Ok(res)
+}
+
+/// For `a[items] = v` with index arrays: a mask over the written region
+/// that is true where that write is the one left in `a` (NumPy keeps the
+/// last of repeated indices). `None` when no position can repeat.
+fn last_writes(ashape: &[usize], wshape: &[usize], items: &[IndexItem]) -> Result<Option<Array>> {
+    if !items.iter().any(|i| matches!(i, IndexItem::Array(_))) {
+        return Ok(None);
+    }
+    let n: usize = wshape.iter().product();
+    let ids = Array::from_vec(wshape, (0..n).map(|i| i as f64).collect::<Vec<f64>>());
+    let mut scratch = Array::full(ashape, Scalar::F64(-1.0), DType::F64)?;
+    crate::array::index::set(&mut scratch, items, &ids)?;
+    let back = crate::array::index::get(&scratch, items)?.to_f64_vec();
+    let keep: Vec<bool> = back.iter().zip(0..n).map(|(b, i)| *b == i as f64).collect();
+    if keep.iter().all(|k| *k) {
+        return Ok(None);
+    }
+    Ok(Some(Array::from_vec(wshape, keep)))
+}
+
+/// `g` gathered along `axis` at `idx` (NumPy's `take_along_axis`), as an
+/// index operation, so it records when `g` is traced.
+fn take_along(r: &mut R, g: &Value, idx: &Array, axis: usize) -> Result<Value> {
+    let shape = idx.shape().to_vec();
+    let nd = shape.len();
+    let mut items = Vec::with_capacity(nd);
+    for (d, &n) in shape.iter().enumerate() {
+        if d == axis {
+            items.push(IndexItem::Array(idx.clone()));
+        } else {
+            let mut s = vec![1usize; nd];
+            s[d] = n;
+            items.push(IndexItem::Array(Array::from_vec(
+                &s,
+                (0..n as i64).collect::<Vec<i64>>(),
+            )));
+        }
+    }
+    r.it.op_index(g, &Rc::new(items))
+}
+
+/// `argsort` of a plain value along `axis`, as an int64 array.
+fn argsort_of(r: &mut R, x: &Value, axis: usize) -> Result<Array> {
+    let v = r.call(
+        Prim::Argsort,
+        vec![strip(x), Value::int(axis as i64)],
+        vec![],
+    )?;
+    crate::value::value_to_array(&v).ok_or_else(|| Error::value("internal: argsort gave no array"))
+}
+
+/// The position of each element in its sorted slice along `axis`: with
+/// `take_along(gs, ranks, axis)` a cotangent of the sorted values goes back
+/// to the original order.
+fn sort_ranks(r: &mut R, x: &Value, axis: usize) -> Result<Array> {
+    let perm = argsort_of(r, x, axis)?;
+    argsort_of(r, &Value::from_array(perm), axis)
+}
+
+/// An integer axis argument (`None` when not given or `none`).
+fn int_axis(v: &Option<Value>, nd: usize) -> Result<Option<usize>> {
+    match v {
+        None | Some(Value::None) => Ok(None),
+        Some(x) => match crate::value::as_scalar(x) {
+            Some(s) => norm_axis(s.as_i64(), nd).map(Some),
+            None => Err(Error::value(
+                "grad supports one integer axis here, not a tuple of axes",
+            )),
+        },
+    }
+}
+
+/// The cotangent of `quantile(a, q, axis)` (NumPy's linear method): each
+/// output is (1 - w) s[lo] + w s[hi] of the sorted slice `s`.
+fn quantile_rule(
+    r: &mut R,
+    a: &Value,
+    q: f64,
+    axis: &Option<Value>,
+    keep: bool,
+    g: &Value,
+) -> Result<Value> {
+    let sa = shape_of(a);
+    let (x, ax) = match int_axis(axis, sa.len())? {
+        Some(ax) => (strip(a), ax),
+        None => (r.call(Prim::Flatten, vec![strip(a)], vec![])?, 0),
+    };
+    let xs = shape_of(&x);
+    let n = xs[ax];
+    let pos = q * (n.max(1) - 1) as f64;
+    let lo = (pos.floor() as usize).min(n.saturating_sub(1));
+    let hi = (lo + 1).min(n.saturating_sub(1));
+    let w = pos - lo as f64;
+    let mut wv = vec![0.0f64; n];
+    wv[lo] += 1.0 - w;
+    wv[hi] += w;
+    let mut ws = vec![1usize; xs.len()];
+    ws[ax] = n;
+    let wv = Value::from_array(Array::from_vec(&ws, wv));
+    // g with a length-1 axis where the reduced one was.
+    let mut gshape = xs.clone();
+    gshape[ax] = 1;
+    let ge = if keep && int_axis(axis, sa.len())?.is_some() {
+        g.clone()
+    } else {
+        r.call(Prim::Reshape, vec![g.clone(), shape_val(&gshape)], vec![])?
+    };
+    let gs = r.mul(&ge, &wv)?;
+    let ranks = sort_ranks(r, &x, ax)?;
+    let ga = take_along(r, &gs, &ranks, ax)?;
+    r.call(Prim::Reshape, vec![ga, shape_val(&sa)], vec![])
+}
+
+/// An integer or a tuple of integers (a shape, `reps`).
+fn int_list(v: &Option<Value>) -> Result<Vec<i64>> {
+    match v {
+        Some(Value::Num(s, _)) => Ok(vec![s.as_i64()]),
+        Some(Value::Tuple(t)) => t
+            .iter()
+            .map(|x| {
+                crate::value::as_scalar(x)
+                    .map(|s| s.as_i64())
+                    .ok_or_else(|| Error::value("expected integers"))
+            })
+            .collect(),
+        Some(other) => match crate::value::value_to_array(other) {
+            Some(a) => Ok(a.to_i64_vec()),
+            None => Err(Error::value("expected integers")),
+        },
+        None => Err(Error::value("expected integers")),
+    }
+}
+
+/// `x` along `axis` at the integer positions `idx` (a 1-d gather).
+fn gather_axis(r: &mut R, x: &Value, idx: Vec<i64>, axis: usize) -> Result<Value> {
+    let nd = shape_of(x).len();
+    let mut items: Vec<IndexItem> = (0..nd)
+        .map(|_| IndexItem::Slice {
+            start: None,
+            stop: None,
+            step: None,
+        })
+        .collect();
+    let n = idx.len();
+    items[axis] = IndexItem::Array(Array::from_vec(&[n], idx));
+    r.it.op_index(x, &Rc::new(items))
 }
 
 fn unary_rule(r: &mut R, u: U, a: &Value, o: &Value, g: &Value) -> Result<Value> {
@@ -640,12 +796,27 @@ fn builtin_rule(
             let x = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
             res.push((S0, r.div(&x, &num(n))?));
         }
-        // d prod = prod / a
+        // d prod / d a_i = the product of the other elements of a_i's
+        // slice: prod / a_i without zeros; with one zero only the zero's
+        // entry is nonzero (the product of the rest); with two, none is.
         P::Prod => {
             let ge = expand_back(r, g, &sa, &inp(1), kw_bool(&inp(2)))?;
-            let oe = expand_back(r, &o, &sa, &inp(1), kw_bool(&inp(2)))?;
-            let t = r.mul(&ge, &oe)?;
-            res.push((S0, r.div(&t, &a)?));
+            let mut kw = vec![("keepdims", Value::bool(true))];
+            if let Some(ax) = inp(1) {
+                kw.push(("axis", ax));
+            }
+            let plain = strip(&a);
+            let zero = r.b(B::Eq, &plain, &num(0.0))?;
+            let zeros = r.call(Prim::Sum, vec![zero.clone()], kw.clone())?;
+            let safe = r.call(Prim::Where, vec![zero.clone(), num(1.0), a.clone()], vec![])?;
+            let rest = r.call(Prim::Prod, vec![safe.clone()], kw)?;
+            let none = r.b(B::Eq, &zeros, &num(0.0))?;
+            let one = r.b(B::Eq, &zeros, &num(1.0))?;
+            let others = r.div(&rest, &safe)?;
+            let at_zero = r.call(Prim::Where, vec![one, rest, num(0.0)], vec![])?;
+            let at_zero = r.call(Prim::Where, vec![zero, at_zero, num(0.0)], vec![])?;
+            let d = r.call(Prim::Where, vec![none, others, at_zero], vec![])?;
+            res.push((S0, r.mul(&ge, &d)?));
         }
         // d var = 2 (a - mean) / (n - ddof); d std = (a - mean) / ((n - ddof) std)
         P::Var | P::Std => {
@@ -759,11 +930,54 @@ fn builtin_rule(
             }
             res.push((S0, r.call(Prim::Roll, pos, vec![])?));
         }
-        P::Concatenate | P::Stack | P::Vstack | P::Hstack => {
-            let Some(Value::Tuple(parts)) = inp(0) else {
-                return Ok(());
+        // full(shape, fill): every element is `fill` (broadcast).
+        P::Full => {
+            let fill = inp(1).unwrap_or(Value::None);
+            res.push((S1, r.sum_to(g, &shape_of(&fill))?));
+        }
+        // full_like(a, fill): `fill` everywhere; `a` gives only the shape.
+        P::FullLike => {
+            let fill = inp(1).unwrap_or(Value::None);
+            res.push((S1, r.sum_to(g, &shape_of(&fill))?));
+            if wants(S0) {
+                res.push((S0, r.call(Prim::ZerosLike, vec![a.clone()], vec![])?));
+            }
+        }
+        // linspace(start, stop, n): out[i] = start + t_i (stop - start),
+        // t_i = i / (n - 1) (i / n without the endpoint), so
+        // d start = sum_i g_i (1 - t_i), d stop = sum_i g_i t_i.
+        P::Linspace => {
+            let gs = shape_of(g);
+            let n = gs.first().copied().unwrap_or(0);
+            let endpoint = match inp(3).and_then(|v| crate::value::as_scalar(&v)) {
+                Some(s) => s.as_bool(),
+                None => true,
             };
-            let shapes: Vec<Vec<usize>> = parts.iter().map(shape_of).collect();
+            let div = if endpoint { n.saturating_sub(1) } else { n }.max(1) as f64;
+            let mut tshape = vec![n];
+            tshape.extend(std::iter::repeat_n(1, gs.len().saturating_sub(1)));
+            let t: Vec<f64> = (0..n).map(|i| i as f64 / div).collect();
+            let t = Value::from_array(Array::from_vec(&tshape, t));
+            let gt = r.mul(g, &t)?;
+            let g0 = r.call(Prim::Sum, vec![gt.clone(), Value::int(0)], vec![])?;
+            if wants(S1) {
+                let stop = inp(1).unwrap_or(Value::None);
+                res.push((S1, r.sum_to(&g0, &shape_of(&stop))?));
+            }
+            if wants(S0) {
+                let gsum = r.call(Prim::Sum, vec![g.clone(), Value::int(0)], vec![])?;
+                let d = r.b(B::Sub, &gsum, &g0)?;
+                res.push((S0, r.sum_to(&d, &sa)?));
+            }
+        }
+        P::Concatenate | P::Stack | P::Vstack | P::Hstack => {
+            // The parts: a tuple's items, or an array's rows.
+            let (shapes, of_array): (Vec<Vec<usize>>, bool) = match inp(0) {
+                Some(Value::Tuple(parts)) => (parts.iter().map(shape_of).collect(), false),
+                Some(_) if !sa.is_empty() => (vec![sa[1..].to_vec(); sa[0]], true),
+                _ => return Ok(()),
+            };
+            let mut pieces = Vec::with_capacity(shapes.len());
             let gs = shape_of(g);
             let axis: usize = match name {
                 P::Concatenate => match inp(1) {
@@ -827,14 +1041,27 @@ fn builtin_rule(
                 };
                 let piece = r.it.op_index(&gflat, &Rc::new(items))?;
                 let piece = r.call(Prim::Reshape, vec![piece, shape_val(s)], vec![])?;
-                res.push((
-                    Slot {
-                        arg: 0,
-                        item: Some(k),
-                    },
-                    piece,
-                ));
+                pieces.push((k, piece));
                 start += len;
+            }
+            if of_array {
+                let rows = Value::tuple(pieces.into_iter().map(|(_, p)| p).collect());
+                let whole = if sa[0] == 0 {
+                    r.call(Prim::ZerosLike, vec![a.clone()], vec![])?
+                } else {
+                    r.call(Prim::Stack, vec![rows], vec![])?
+                };
+                res.push((S0, whole));
+            } else {
+                for (k, piece) in pieces {
+                    res.push((
+                        Slot {
+                            arg: 0,
+                            item: Some(k),
+                        },
+                        piece,
+                    ));
+                }
             }
         }
         P::Matmul | P::Dot => {
@@ -885,6 +1112,10 @@ fn builtin_rule(
             )?;
             res.push((S0, r.mul(g, &e)?));
         }
+        // array((a, b)) stacks its items.
+        P::Array if matches!(a, Value::Tuple(_)) => {
+            builtin_rule(r, P::Stack, &inputs[..1], out, g, need, res)?;
+        }
         P::Astype | P::Array | P::Copy | P::Float | P::To => {
             let dt = float_dtype(&a).unwrap_or(DType::F64);
             let x = r.call(Prim::Astype, vec![g.clone(), Value::DType(dt)], vec![])?;
@@ -923,19 +1154,407 @@ fn builtin_rule(
             res.push((S0, r.mul(&t, &it)?));
         }
         // d ‖a‖₂ = a / ‖a‖ (vector 2-norm and Frobenius norm)
+        // norm: vector ords p: sign(a) |a|^(p-1) / n^(p-1) (2: a / n; 1:
+        // sign(a); inf/-inf: sign(a) at the extreme entries, ties sharing;
+        // 0: a count, no gradient). Matrix ords: Frobenius as the 2-norm;
+        // 1/-1 (inf/-inf): sign(a) on the extreme columns (rows); 'nuc':
+        // U Vᵀ, 2/-2: u vᵀ of the extreme singular value.
         P::Norm => {
-            if inputs
-                .iter()
-                .skip(1)
-                .flatten()
-                .any(|v| !matches!(v, Value::None))
+            let ord = inp(1).filter(|v| !matches!(v, Value::None));
+            let axis = inp(2).filter(|v| !matches!(v, Value::None));
+            let keep = kw_bool(&inp(3));
+            let nd = sa.len();
+            let ax: Vec<usize> = match &axis {
+                None => (0..nd).collect(),
+                Some(Value::Tuple(t)) => t
+                    .iter()
+                    .map(|x| {
+                        norm_axis(
+                            crate::value::as_scalar(x).map(|s| s.as_i64()).unwrap_or(0),
+                            nd,
+                        )
+                    })
+                    .collect::<Result<_>>()?,
+                Some(v) => vec![norm_axis(
+                    crate::value::as_scalar(v).map(|s| s.as_i64()).unwrap_or(0),
+                    nd,
+                )?],
+            };
+            let ge = expand_back(r, g, &sa, &axis, keep)?;
+            let oe = expand_back(r, &o, &sa, &axis, keep)?;
+            let plain = strip(&a);
+            let sign = r.u(U::Sign, &plain)?;
+            let name_ord = match &ord {
+                Some(Value::Str(s)) => Some(s.to_string()),
+                _ => None,
+            };
+            let p = ord
+                .as_ref()
+                .and_then(crate::value::as_scalar)
+                .map(|s| s.as_f64());
+            let ones =
+                |r: &mut R, m: Value| r.call(Prim::Where, vec![m, num(1.0), num(0.0)], vec![]);
+            // The entries (or whole columns/rows) where |a| (their sums)
+            // reach the norm, each with 1 / their number.
+            let extreme = |r: &mut R, vals: Value, over: Vec<i64>| -> Result<Value> {
+                let hit = r.b(B::Eq, &vals, &strip(&oe))?;
+                let hit = ones(r, hit)?;
+                let cnt = r.call(
+                    Prim::Sum,
+                    vec![hit.clone(), ints(&over)],
+                    vec![("keepdims", Value::bool(true))],
+                )?;
+                r.div(&hit, &cnt)
+            };
+            let absa = r.u(U::Abs, &plain)?;
+            let d = if ord.is_none()
+                || name_ord.as_deref() == Some("fro")
+                || (ax.len() == 1 && p == Some(2.0))
             {
+                r.div(&a, &oe)?
+            } else if ax.len() == 1 {
+                let pv = p.unwrap_or(2.0);
+                if pv == 0.0 {
+                    r.call(Prim::ZerosLike, vec![plain.clone()], vec![])?
+                } else if pv == 1.0 {
+                    sign
+                } else if pv.is_infinite() {
+                    let m = extreme(r, absa, vec![ax[0] as i64])?;
+                    r.mul(&sign, &m)?
+                } else {
+                    let absa_t = r.u(U::Abs, &a)?;
+                    let num_ = r.b(B::Pow, &absa_t, &num(pv - 1.0))?;
+                    let den = r.b(B::Pow, &oe, &num(pv - 1.0))?;
+                    let t = r.mul(&sign, &num_)?;
+                    r.div(&t, &den)?
+                }
+            } else if ax.len() == 2 && matches!(p, Some(v) if v.abs() == 1.0 || v.is_infinite()) {
+                // 1/-1: sums down the columns (over the first axis); inf: rows.
+                let pv = p.unwrap_or(1.0);
+                let (sum_ax, other) = if pv.abs() == 1.0 {
+                    (ax[0], ax[1])
+                } else {
+                    (ax[1], ax[0])
+                };
+                let sums = r.call(
+                    Prim::Sum,
+                    vec![absa, Value::int(sum_ax as i64)],
+                    vec![("keepdims", Value::bool(true))],
+                )?;
+                let m = extreme(r, sums, vec![other as i64])?;
+                r.mul(&sign, &m)?
+            } else if ax.len() == 2
+                && nd == 2
+                && (name_ord.as_deref() == Some("nuc") || matches!(p, Some(v) if v.abs() == 2.0))
+            {
+                if level_of(&a) > 0 {
+                    return Err(Error::value("grad: second derivatives of norm(ord='nuc'/2/-2) need svd's gradient, which is not supported yet"));
+                }
+                let usv = r.call(Prim::Svd, vec![plain.clone(), Value::bool(false)], vec![])?;
+                let Value::Tuple(t) = usv else {
+                    return Err(Error::value("internal: svd gave no (U, S, Vh)"));
+                };
+                let (u, vh) = (t[0].clone(), t[2].clone());
+                let k = shape_of(&t[1]).first().copied().unwrap_or(0);
+                if name_ord.as_deref() == Some("nuc") {
+                    r.it.op_matmul(&u, &vh)?
+                } else {
+                    let j = if p == Some(2.0) {
+                        0
+                    } else {
+                        k.saturating_sub(1)
+                    } as i64;
+                    let all = IndexItem::Slice {
+                        start: None,
+                        stop: None,
+                        step: None,
+                    };
+                    let uj =
+                        r.it.op_index(&u, &Rc::new(vec![all.clone(), IndexItem::Int(j)]))?;
+                    let vj = r.it.op_index(&vh, &Rc::new(vec![IndexItem::Int(j), all]))?;
+                    r.call(Prim::Outer, vec![uj, vj], vec![])?
+                }
+            } else {
                 return Err(Error::value(
-                    "grad of norm() supports the default 2-norm / Frobenius norm only",
+                    "grad of norm() does not support this ord and axis combination yet",
                 ));
+            };
+            res.push((S0, r.mul(&ge, &d)?));
+        }
+        // sort: the cotangent of each sorted position goes back to the
+        // element that landed there.
+        P::Sort => {
+            let ga = match inp(1) {
+                Some(Value::None) => {
+                    let flat = r.call(Prim::Flatten, vec![strip(&a)], vec![])?;
+                    let ranks = sort_ranks(r, &flat, 0)?;
+                    let x = take_along(r, g, &ranks, 0)?;
+                    r.call(Prim::Reshape, vec![x, shape_val(&sa)], vec![])?
+                }
+                ax => {
+                    let ax = int_axis(&ax.or(Some(Value::int(-1))), sa.len())?.unwrap_or(0);
+                    let ranks = sort_ranks(r, &a, ax)?;
+                    take_along(r, g, &ranks, ax)?
+                }
+            };
+            res.push((S0, ga));
+        }
+        // median = quantile(a, 0.5); quantile: weights on the two sorted
+        // neighbours of q (n - 1), sent back through the sort.
+        P::Median => {
+            let x = quantile_rule(r, &a, 0.5, &inp(1), kw_bool(&inp(2)), g)?;
+            res.push((S0, x));
+        }
+        P::Quantile => {
+            let q = inp(1)
+                .and_then(|v| crate::value::as_scalar(&v))
+                .ok_or_else(|| {
+                    Error::value(
+                        "grad of quantile() supports one q (a number), not an array of them",
+                    )
+                })?;
+            let x = quantile_rule(r, &a, q.as_f64(), &inp(2), kw_bool(&inp(3)), g)?;
+            res.push((S0, x));
+        }
+        // diff(a)[i] = a[i+1] - a[i]: its adjoint is (0, g) - (g, 0) along
+        // the axis, once per order.
+        P::Diff => {
+            let n = inp(1)
+                .and_then(|v| crate::value::as_scalar(&v))
+                .map(|s| s.as_i64())
+                .unwrap_or(1);
+            let ax = int_axis(&inp(2).or(Some(Value::int(-1))), sa.len())?.unwrap_or(0);
+            let mut gk = g.clone();
+            for _ in 0..n.max(0) {
+                let mut zs = shape_of(&gk);
+                zs[ax] = 1;
+                let dt = float_dtype(&gk).unwrap_or(DType::F64);
+                let z = Value::from_array(Array::zeros(&zs, dt)?);
+                let front = r.call(
+                    Prim::Concatenate,
+                    vec![
+                        Value::tuple(vec![z.clone(), gk.clone()]),
+                        Value::int(ax as i64),
+                    ],
+                    vec![],
+                )?;
+                let back = r.call(
+                    Prim::Concatenate,
+                    vec![Value::tuple(vec![gk, z]), Value::int(ax as i64)],
+                    vec![],
+                )?;
+                gk = r.b(B::Sub, &front, &back)?;
             }
-            let t = r.div(&a, &o)?;
-            res.push((S0, r.mul(g, &t)?));
+            res.push((S0, gk));
+        }
+        // tile: every copy of an element adds its cotangent (reshape the
+        // output to (reps_0, s_0, reps_1, s_1, ...) and sum the reps axes).
+        P::Tile => {
+            let reps = int_list(&inp(1))?;
+            let d = reps.len().max(sa.len());
+            let mut s2 = vec![1usize; d - sa.len()];
+            s2.extend(&sa);
+            let mut r2 = vec![1i64; d - reps.len()];
+            r2.extend(&reps);
+            let mut inter = Vec::with_capacity(2 * d);
+            for k in 0..d {
+                inter.push(r2[k].max(0) as usize);
+                inter.push(s2[k]);
+            }
+            let x = r.call(Prim::Reshape, vec![g.clone(), shape_val(&inter)], vec![])?;
+            let axes: Vec<i64> = (0..d).map(|k| 2 * k as i64).collect();
+            let x = r.call(Prim::Sum, vec![x, ints(&axes)], vec![])?;
+            res.push((S0, r.call(Prim::Reshape, vec![x, shape_val(&sa)], vec![])?));
+        }
+        // repeat: element i's cotangent is the sum of its block of copies,
+        // a difference of the running sum at the block ends.
+        P::Repeat => {
+            let (x, ax) = match int_axis(&inp(2), sa.len())? {
+                Some(ax) => (g.clone(), ax),
+                None => (g.clone(), 0),
+            };
+            let n = match int_axis(&inp(2), sa.len())? {
+                Some(ax) => sa[ax],
+                None => sa.iter().product(),
+            };
+            let reps = int_list(&inp(1))?;
+            let reps: Vec<i64> = if reps.len() == 1 {
+                vec![reps[0]; n]
+            } else {
+                reps
+            };
+            let mut ends = Vec::with_capacity(n);
+            let mut acc = 0i64;
+            for &k in &reps {
+                acc += k;
+                ends.push(acc);
+            }
+            let starts: Vec<i64> = ends.iter().zip(&reps).map(|(e, k)| e - k).collect();
+            let mut zs = shape_of(&x);
+            zs[ax] = 1;
+            let dt = float_dtype(&x).unwrap_or(DType::F64);
+            let z = Value::from_array(Array::zeros(&zs, dt)?);
+            let c = r.call(Prim::Cumsum, vec![x, Value::int(ax as i64)], vec![])?;
+            let c = r.call(
+                Prim::Concatenate,
+                vec![Value::tuple(vec![z, c]), Value::int(ax as i64)],
+                vec![],
+            )?;
+            let hi = gather_axis(r, &c, ends, ax)?;
+            let lo = gather_axis(r, &c, starts, ax)?;
+            let d = r.b(B::Sub, &hi, &lo)?;
+            res.push((S0, r.call(Prim::Reshape, vec![d, shape_val(&sa)], vec![])?));
+        }
+        // inner(a, b) = A Bᵀ over the last axis: gA = g B, gB = gᵀ A.
+        P::Inner => {
+            let b = inp(1).unwrap_or(Value::None);
+            let sb = shape_of(&b);
+            if sa.is_empty() || sb.is_empty() {
+                let v = vjp(r.it, &Op::Binary(B::Mul), inputs, out, g, need)?;
+                res.extend(v);
+            } else {
+                let k = sa[sa.len() - 1];
+                let i: usize = sa[..sa.len() - 1].iter().product();
+                let j: usize = sb[..sb.len() - 1].iter().product();
+                let a2 = r.call(Prim::Reshape, vec![a.clone(), shape_val(&[i, k])], vec![])?;
+                let b2 = r.call(Prim::Reshape, vec![b.clone(), shape_val(&[j, k])], vec![])?;
+                let g2 = r.call(Prim::Reshape, vec![g.clone(), shape_val(&[i, j])], vec![])?;
+                if wants(S0) {
+                    let x = r.it.op_matmul(&g2, &b2)?;
+                    res.push((S0, r.call(Prim::Reshape, vec![x, shape_val(&sa)], vec![])?));
+                }
+                if wants(S1) {
+                    let gt = r.call(Prim::Transpose, vec![g2], vec![])?;
+                    let x = r.it.op_matmul(&gt, &a2)?;
+                    res.push((S1, r.call(Prim::Reshape, vec![x, shape_val(&sb)], vec![])?));
+                }
+            }
+        }
+        // L = cholesky(A), A symmetric: gA = sym(L⁻ᵀ Φ(Lᵀ gL) L⁻¹) with Φ
+        // the lower triangle, diagonal halved, sym(X) = (X + Xᵀ) / 2.
+        P::Cholesky => {
+            let upper = kw_bool(&inp(1));
+            let (l, gl) = if upper {
+                (
+                    r.call(Prim::Transpose, vec![o.clone()], vec![])?,
+                    r.call(Prim::Transpose, vec![g.clone()], vec![])?,
+                )
+            } else {
+                (o.clone(), g.clone())
+            };
+            let n = sa.first().copied().unwrap_or(0);
+            let mut m = Vec::with_capacity(n * n);
+            for i in 0..n {
+                for j in 0..n {
+                    m.push(if i > j {
+                        1.0
+                    } else if i == j {
+                        0.5
+                    } else {
+                        0.0
+                    });
+                }
+            }
+            let phi = Value::from_array(Array::from_vec(&[n, n], m));
+            let lt = r.call(Prim::Transpose, vec![l.clone()], vec![])?;
+            let p = r.it.op_matmul(&lt, &gl)?;
+            let p = r.mul(&p, &phi)?;
+            let li = r.call(Prim::Inv, vec![l], vec![])?;
+            let lit = r.call(Prim::Transpose, vec![li.clone()], vec![])?;
+            let x = r.it.op_matmul(&lit, &p)?;
+            let x = r.it.op_matmul(&x, &li)?;
+            let xt = r.call(Prim::Transpose, vec![x.clone()], vec![])?;
+            let s2 = r.add(&x, &xt)?;
+            res.push((S0, r.mul(&s2, &num(0.5))?));
+        }
+        // P = pinv(A) (constant rank): gA = -Pᵀ g Pᵀ + (I - A P) gᵀ P Pᵀ
+        // + Pᵀ P gᵀ (I - P A)  (Golub and Pereyra).
+        P::Pinv => {
+            let pt = r.call(Prim::Transpose, vec![o.clone()], vec![])?;
+            let gt = r.call(Prim::Transpose, vec![g.clone()], vec![])?;
+            let (m, n) = (
+                sa.first().copied().unwrap_or(0),
+                sa.get(1).copied().unwrap_or(0),
+            );
+            let im = r.call(Prim::Eye, vec![Value::int(m as i64)], vec![])?;
+            let inn = r.call(Prim::Eye, vec![Value::int(n as i64)], vec![])?;
+            let t1 = r.it.op_matmul(&pt, g)?;
+            let t1 = r.it.op_matmul(&t1, &pt)?;
+            let ap = r.it.op_matmul(&a, &o)?;
+            let i_ap = r.b(B::Sub, &im, &ap)?;
+            let t2 = r.it.op_matmul(&i_ap, &gt)?;
+            let t2 = r.it.op_matmul(&t2, &o)?;
+            let t2 = r.it.op_matmul(&t2, &pt)?;
+            let pa = r.it.op_matmul(&o, &a)?;
+            let i_pa = r.b(B::Sub, &inn, &pa)?;
+            let t3 = r.it.op_matmul(&pt, &o)?;
+            let t3 = r.it.op_matmul(&t3, &gt)?;
+            let t3 = r.it.op_matmul(&t3, &i_pa)?;
+            let x = r.b(B::Sub, &t2, &t1)?;
+            res.push((S0, r.add(&x, &t3)?));
+        }
+        // cumprod: out_i = prod_{k<=i} a_k, so ga_j = sum_{i>=j} g_i
+        // prod_{k<=i, k!=j} a_k. Without zeros that is revcumsum(g out) / a;
+        // with a zero, each row j of cumprod(a with a_j = 1) gives the
+        // products directly (n^2 work along the axis).
+        P::Cumprod => {
+            let ax_in = inp(1).filter(|v| !matches!(v, Value::None));
+            let (x, gx, ox, ax) = match &ax_in {
+                Some(_) => (
+                    a.clone(),
+                    g.clone(),
+                    o.clone(),
+                    int_axis(&ax_in, sa.len())?.unwrap_or(0),
+                ),
+                None => (
+                    r.call(Prim::Flatten, vec![a.clone()], vec![])?,
+                    g.clone(),
+                    o.clone(),
+                    0,
+                ),
+            };
+            let axv = Value::int(ax as i64);
+            let has_zero = crate::value::value_to_array(&strip(&x))
+                .is_some_and(|v| v.to_f64_vec().iter().any(|e| *e == 0.0));
+            let ga = if !has_zero {
+                let t = r.mul(&gx, &ox)?;
+                let f = r.call(Prim::Flip, vec![t, axv.clone()], vec![])?;
+                let c = r.call(Prim::Cumsum, vec![f, axv.clone()], vec![])?;
+                let c = r.call(Prim::Flip, vec![c, axv], vec![])?;
+                r.div(&c, &x)?
+            } else {
+                // Move the axis last: x (..., n).
+                let xs = shape_of(&x);
+                let nd = xs.len();
+                let mut perm: Vec<i64> = (0..nd as i64).filter(|&d| d != ax as i64).collect();
+                perm.push(ax as i64);
+                let mut inv = vec![0i64; nd];
+                for (i, &p) in perm.iter().enumerate() {
+                    inv[p as usize] = i as i64;
+                }
+                let xt = r.call(Prim::Transpose, vec![x.clone(), ints(&perm)], vec![])?;
+                let gt = r.call(Prim::Transpose, vec![gx, ints(&perm)], vec![])?;
+                let n = xs[ax];
+                let eye = Value::from_array(Array::from_vec(
+                    &[n, n],
+                    (0..n * n).map(|k| k / n == k % n).collect::<Vec<bool>>(),
+                ));
+                let xe = r.call(Prim::ExpandDims, vec![xt, Value::int(-2)], vec![])?;
+                let b = r.call(Prim::Where, vec![eye, num(1.0), xe], vec![])?;
+                let c = r.call(Prim::Cumprod, vec![b, Value::int(-1)], vec![])?;
+                let upper = Value::from_array(Array::from_vec(
+                    &[n, n],
+                    (0..n * n)
+                        .map(|k| (k % n >= k / n) as u8 as f64)
+                        .collect::<Vec<f64>>(),
+                ));
+                let ge = r.call(Prim::ExpandDims, vec![gt, Value::int(-2)], vec![])?;
+                let t = r.mul(&ge, &c)?;
+                let t = r.mul(&t, &upper)?;
+                let t = r.call(Prim::Sum, vec![t, Value::int(-1)], vec![])?;
+                r.call(Prim::Transpose, vec![t, ints(&inv)], vec![])?
+            };
+            res.push((S0, r.call(Prim::Reshape, vec![ga, shape_val(&sa)], vec![])?));
         }
         // Handled by the unary rule above.
         P::Abs
@@ -965,13 +1584,11 @@ fn builtin_rule(
         | P::Save
         | P::Loadtxt
         | P::Savetxt
-        | P::Pinv
         | P::Lstsq
         | P::Eig
         | P::Eigh
         | P::Svd
         | P::Qr
-        | P::Cholesky
         | P::MatrixRank
         | P::Plot
         | P::Scatter
@@ -989,6 +1606,7 @@ fn builtin_rule(
         | P::Subplot
         | P::Savefig
         | P::Show
+        | P::StopGradient
         | P::Seed
         | P::Rand
         | P::Randn
@@ -1000,17 +1618,12 @@ fn builtin_rule(
         | P::Shuffle
         | P::Zeros
         | P::Ones
-        | P::Full
         | P::Eye
         | P::Arange
-        | P::Linspace
         | P::ZerosLike
         | P::OnesLike
-        | P::FullLike
         | P::Range
         | P::Split
-        | P::Tile
-        | P::Repeat
         | P::Floor
         | P::Ceil
         | P::Trunc
@@ -1025,15 +1638,9 @@ fn builtin_rule(
         | P::Argmax
         | P::Any
         | P::All
-        | P::Median
-        | P::Quantile
-        | P::Cumprod
-        | P::Diff
-        | P::Sort
         | P::Argsort
         | P::Unique
         | P::Searchsorted
-        | P::Inner
         | P::Print
         | P::Len
         | P::Shape

@@ -308,7 +308,7 @@ impl Interp {
         for id in (0..=out as usize).rev() {
             crate::interrupt::check_interrupted()?;
             let Some(g) = grads[id].clone() else { continue };
-            let (op, inputs, output, parents) = {
+            let (op, inputs, output, parents, span) = {
                 let Some(n) = self
                     .tapes
                     .get(lvl as usize - 1)
@@ -324,13 +324,16 @@ impl Interp {
                     n.inputs.clone(),
                     n.output.clone(),
                     n.parents.clone(),
+                    n.span,
                 )
             };
             let need: Vec<Slot> = parents.iter().map(|(s, _)| *s).collect();
             let cts = super::backward::vjp(self, &op, &inputs, output.as_ref(), &g, &need)?;
             for (slot, pid) in parents {
+                // Every traced input must get its cotangent: a rule that
+                // forgets one is an error here, never a silent zero.
                 let Some((_, ct)) = cts.iter().find(|(s, _)| *s == slot) else {
-                    continue;
+                    return Err(missing_cotangent(&op, slot).at(span));
                 };
                 let p = pid as usize;
                 grads[p] = Some(match grads[p].take() {
@@ -346,4 +349,26 @@ impl Interp {
         }
         Ok(grads)
     }
+}
+
+/// The error for a rule that returned no cotangent for a traced input.
+fn missing_cotangent(op: &Op, slot: Slot) -> Error {
+    let what = match op {
+        Op::Builtin(p) => format!("{}()", p.name()),
+        Op::Unary(u) => format!("`{}`", u.name()),
+        Op::Binary(b) => format!("`{}`", b.name()),
+        Op::MatMul => "`@`".to_string(),
+        Op::Index(_) => "indexing".to_string(),
+        Op::SetIndex(_) => "index assignment".to_string(),
+        Op::Leaf => "a leaf".to_string(),
+    };
+    let arg = match slot.item {
+        Some(k) => format!("item {k} of argument {}", slot.arg + 1),
+        None => format!("argument {}", slot.arg + 1),
+    };
+    Error::new(
+        ErrorKind::Type,
+        format!("grad: {what} has no gradient with respect to its {arg}"),
+    )
+    .with_help("grad refuses rather than treat it as zero: compute that argument outside the differentiated function and pass it in as a plain value")
 }

@@ -72,6 +72,12 @@ pub fn hessian(_: &mut Interp, a: Args) -> Result<Value> {
     }))))
 }
 
+/// stop_gradient(x): x itself; under grad a constant (the dispatch layer
+/// strips the trace: `Derivative::Constant`).
+pub fn stop_gradient(_: &mut Interp, a: Args) -> Result<Value> {
+    Ok(a.value(0)?.clone())
+}
+
 pub static ROWS: &[Builtin] = &[
     b!("grad", "grad(f, argnums=0)", "autodiff", false, grad,
         "A function that returns the gradient of f (which must return one float) with respect to argument `argnums` (an int, or a tuple for a tuple of gradients). The argument may be an array, a tuple or a dict of arrays; the gradient has the same structure. grad differentiates whatever f does when it runs: loops, if, recursion, closures, indexing and assignment.",
@@ -85,4 +91,7 @@ pub static ROWS: &[Builtin] = &[
     b!("hessian", "hessian(f, argnums=0)", "autodiff", false, hessian,
         "A function returning the matrix of second derivatives of a scalar f (jacobian of grad).",
         ("hessian(x -> sum(x ** 3))([1.0, 2.0])", "[[ 6.  0.]\n [ 0. 12.]]")),
+    b!("stop_gradient", "stop_gradient(x)", "autodiff", false, stop_gradient,
+        "x unchanged, but treated as a constant by grad: no gradient flows through it (as jax.lax.stop_gradient). Works on arrays, numbers, and tuples or dicts of them.",
+        ("stop_gradient([1.0, 2.0])", "[1. 2.]"), ("grad(x -> x * stop_gradient(x))(3.0)", "3.0")),
 ];

@@ -15,7 +15,7 @@ use crate::ops::{Args, Interp};
 use crate::prim::Prim;
 use crate::syntax::ast::*;
 use crate::syntax::sym::{self, Sym};
-use crate::value::{list_to_array, values_equal, Closure, Func, Value};
+use crate::value::{values_equal, Closure, Func, Value};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -749,8 +749,7 @@ impl Interp {
         for it in items {
             vals.push((self.eval(it)?, it.span));
         }
-        let a = list_to_array(&vals, span).map(Value::Array)?;
-        self.place(a)
+        self.array_literal(&vals, span)
     }
 
     pub fn unary(&mut self, op: UnOp, v: &Value, span: Span, xspan: Span) -> Result<Value> {
@@ -1048,12 +1047,9 @@ impl Interp {
             Value::Func(Func::User(c)) => self.call_user(c, pos, pos_spans, kw, span),
             Value::Func(Func::Grad(g)) => self.call_grad(g, pos, pos_spans, kw, span),
             // Calling a dtype converts: float32(x) is astype(x, float32).
-            Value::DType(d) if pos.len() == 1 && kw.is_empty() => match value_to_array(&pos[0]) {
-                Some(a) => Ok(Value::from_array(a.astype(*d))),
-                None => Err(
-                    Error::type_(format!("cannot convert {} to {}", pos[0].describe(), d)).at(span),
-                ),
-            },
+            Value::DType(d) if pos.len() == 1 && kw.is_empty() => {
+                self.convert_to(*d, &pos[0], span)
+            }
             other => Err(
                 Error::type_(format!("{} is not a function", other.describe()))
                     .at(span)

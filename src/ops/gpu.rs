@@ -380,6 +380,8 @@ impl Interp {
                 let d = norm_axis(ax, x.ndim() + 1)?;
                 Ok(Some(Value::Gpu(x.insert_axis(d)?)))
             }
+            // The value itself, on whichever device it is.
+            P::StopGradient => Ok(x.cloned()),
             P::Copy => match x {
                 Some(Value::Gpu(x)) => Ok(Some(Value::Gpu(x.copy()?))),
                 // Every other primitive is classified as something else above.

@@ -37,6 +37,7 @@ impl Interp {
             .iter()
             .flatten()
             .chain(args.rest.iter())
+            .chain(args.kwrest.iter().map(|(_, v, _)| v))
             .map(level_of)
             .max()
             .unwrap_or(0);
@@ -55,6 +56,9 @@ impl Interp {
                 for v in args.rest.iter_mut() {
                     *v = strip(v);
                 }
+                for (_, v, _) in args.kwrest.iter_mut() {
+                    *v = strip(v);
+                }
                 (self.hooks.imp)(p)(self, args)
             }
             Derivative::Not(why) => Err(Error::new(
@@ -70,13 +74,59 @@ impl Interp {
                         *x = unwrap_arg(x, lvl, i, &mut parents);
                     }
                 }
-                for v in args2.rest.iter_mut() {
-                    *v = strip(v);
+                // Extra positional values (`f(a, *rest)`) are inputs after
+                // the named ones, as the rules see them.
+                let named = args2.vals.len();
+                for (k, v) in args2.rest.iter_mut().enumerate() {
+                    *v = unwrap_arg(v, lvl, named + k, &mut parents);
+                }
+                if let Some((name, _, span)) =
+                    args2.kwrest.iter().find(|(_, v, _)| level_of(v) > 0)
+                {
+                    return Err(Error::new(
+                        ErrorKind::Type,
+                        format!(
+                            "{}(): the keyword argument `{}` cannot be differentiated",
+                            p.name(),
+                            name
+                        ),
+                    )
+                    .at(*span)
+                    .with_help("pass it as a plain value, computed outside the differentiated function"));
+                }
+                // A traced value nested deeper than one tuple would reach
+                // the implementation and lose its trace: refuse.
+                if args2
+                    .vals
+                    .iter()
+                    .flatten()
+                    .chain(args2.rest.iter())
+                    .any(|v| level_of(v) == lvl)
+                {
+                    return Err(Error::new(
+                        ErrorKind::Type,
+                        format!("{}(): a differentiated value inside nested tuples cannot be followed", p.name()),
+                    )
+                    .at(args.call)
+                    .with_help("build nested arrays with list literals, [[a, b], [c, d]], or stack the rows first"));
                 }
                 let mut inputs = args2.vals.clone();
                 inputs.extend(args2.rest.iter().cloned().map(Some));
                 let r = self.apply(p, args2)?;
-                if float_dtype(&r).is_none() || parents.is_empty() {
+                if parents.is_empty() {
+                    return Ok(r);
+                }
+                if matches!(r, Value::Tuple(_) | Value::Dict(_)) {
+                    // The tape follows one array per call: refuse rather
+                    // than hand back untraced results.
+                    return Err(Error::new(
+                        ErrorKind::Type,
+                        format!("{}() returns several values, and grad cannot follow them yet", p.name()),
+                    )
+                    .at(args.call)
+                    .with_help("compute this part outside the differentiated function"));
+                }
+                if float_dtype(&r).is_none() {
                     return Ok(r);
                 }
                 let span = args.call;
@@ -91,6 +141,34 @@ impl Interp {
                 ))
             }
         }
+    }
+
+    /// An array literal `[a, b, ...]` from its evaluated items. With a
+    /// traced item it is `stack` of the items, recorded like any builtin
+    /// (same checks, errors and dtype as the untraced literal), so the
+    /// gradient reaches every item.
+    pub fn array_literal(&mut self, vals: &[(Value, Span)], span: Span) -> Result<Value> {
+        if vals.iter().all(|(v, _)| level_of(v) == 0) {
+            let a = crate::value::list_to_array(vals, span).map(Value::Array)?;
+            return self.place(a);
+        }
+        let plain: Vec<(Value, Span)> = vals.iter().map(|(v, s)| (strip(v), *s)).collect();
+        let want = crate::value::list_to_array(&plain, span)?.dtype();
+        let items = Value::tuple(vals.iter().map(|(v, _)| v.clone()).collect());
+        let r = self.call_prim(Prim::Stack, vec![items], vec![], span)?;
+        if strip(&r).storage().map(|s| s.dtype()) == Some(want) {
+            return Ok(r);
+        }
+        self.call_prim(Prim::Astype, vec![r, Value::DType(want)], vec![], span)
+    }
+
+    /// `float32(x)` and the other dtype calls: `astype`, recorded when `x`
+    /// is traced.
+    pub fn convert_to(&mut self, d: DType, v: &Value, span: Span) -> Result<Value> {
+        if crate::value::value_to_array(v).is_none() {
+            return Err(Error::type_(format!("cannot convert {} to {}", v.describe(), d)).at(span));
+        }
+        self.call_prim(Prim::Astype, vec![v.clone(), Value::DType(d)], vec![], span)
     }
 
     /// Bind positional and keyword arguments to `p`'s signature and apply

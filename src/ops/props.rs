@@ -65,8 +65,11 @@ pub fn derivative(p: P) -> Derivative {
         P::Shape | P::Ndim | P::Size | P::Dtype | P::Len | P::Type | P::Device | P::Keys => {
             Derivative::Constant
         }
+        // a constant by definition: the trace is stripped
+        P::StopGradient => Derivative::Constant,
         // indices and sets: piecewise constant
-        P::Argmin | P::Argmax | P::Argsort | P::Searchsorted | P::Unique => Derivative::Constant,
+        P::Argmin | P::Argmax | P::Argsort | P::Searchsorted => Derivative::Constant,
+        P::Unique => Derivative::Not("the size of its result depends on the values"),
         // booleans and integer-valued steps: zero almost everywhere
         P::Isnan
         | P::Isinf
@@ -85,23 +88,20 @@ pub fn derivative(p: P) -> Derivative {
             Derivative::Constant
         }
         // constructors: the result does not depend on the values passed
-        P::ZerosLike
-        | P::OnesLike
-        | P::FullLike
-        | P::Range
-        | P::Arange
-        | P::Linspace
-        | P::Eye
-        | P::Zeros
-        | P::Ones
-        | P::Full => Derivative::Constant,
+        P::ZerosLike | P::OnesLike | P::Range | P::Arange | P::Eye | P::Zeros | P::Ones => {
+            Derivative::Constant
+        }
+        // constructors whose values come from their arguments
+        P::Full | P::FullLike | P::Linspace => Derivative::Rule,
         P::Grad | P::ValueAndGrad | P::Jacobian | P::Hessian => Derivative::Not(
             "it takes a function, not numbers: nest grad(grad(f)) for higher derivatives",
         ),
         P::Load | P::Save | P::Loadtxt | P::Savetxt => Derivative::Not("it reads or writes a file"),
-        P::Pinv | P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr | P::Cholesky | P::MatrixRank => {
-            Derivative::Not("this decomposition has no gradient rule yet")
+        P::Pinv | P::Cholesky => Derivative::Rule,
+        P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr => {
+            Derivative::Not("it returns several arrays, and grad follows one result per call")
         }
+        P::MatrixRank => Derivative::Constant,
         P::Plot
         | P::Scatter
         | P::Hist
@@ -129,15 +129,18 @@ pub fn derivative(p: P) -> Derivative {
         | P::Shuffle => {
             Derivative::Not("random draws have no derivative with respect to their arguments")
         }
-        P::Split
-        | P::Tile
+        P::Tile
         | P::Repeat
         | P::Median
         | P::Quantile
-        | P::Cumprod
         | P::Diff
         | P::Sort
-        | P::Inner => Derivative::Not("it has no gradient rule yet"),
+        | P::Inner
+        | P::Cumprod => Derivative::Rule,
+        P::Split => {
+            Derivative::Not("it returns several arrays, and grad follows one result per call")
+        }
+
         P::GpuAdapter => Derivative::Not("it reports the GPU in use"),
     }
 }
@@ -283,6 +286,7 @@ pub fn elementwise(p: P) -> Option<U> {
         | P::Dtype
         | P::Astype
         | P::Copy
+        | P::StopGradient
         | P::Assert
         | P::Help
         | P::Type
@@ -369,6 +373,7 @@ pub fn on_gpu(p: P) -> OnGpu {
         | P::BroadcastTo
         | P::ExpandDims
         | P::Copy
+        | P::StopGradient
         | P::Astype
         | P::Concatenate => OnGpu::Kernel,
         // computed on the CPU: the GPU arguments are read back, with a note
@@ -617,6 +622,7 @@ pub fn fusion(p: P) -> Fusion {
         | P::Dtype
         | P::Astype
         | P::Copy
+        | P::StopGradient
         | P::Assert
         | P::Help
         | P::Type

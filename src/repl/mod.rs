@@ -326,8 +326,7 @@ fn fmt_bytes(b: usize) -> String {
 
 /// Call builtin `f` on `v` (used for `shape`, `dtype`, `device`, so that
 /// whatever those builtins understand, GPU arrays included, works here).
-fn call_builtin(it: &mut Interp, f: &str, v: &Value) -> Option<Value> {
-    let b = crate::prim::Prim::from_name(f)?;
+fn call_builtin(it: &mut Interp, b: crate::prim::Prim, v: &Value) -> Option<Value> {
     let span = crate::diagnostics::Span::new(0, 0, 0);
     it.call_function(&Value::Func(Func::Builtin(b)), vec![v.clone()], span)
         .ok()
@@ -342,11 +341,11 @@ pub fn value_shape(_: &mut Interp, v: &Value) -> Option<Vec<usize>> {
 /// One `:vars` row: (shape, dtype, device, bytes) of a value.
 pub fn describe_var(it: &mut Interp, v: &Value) -> (String, String, String, Option<usize>) {
     if let Some(shape) = value_shape(it, v) {
-        let dtype = match call_builtin(it, "dtype", v) {
+        let dtype = match call_builtin(it, crate::prim::Prim::Dtype, v) {
             Some(Value::DType(d)) => Some(d),
             _ => None,
         };
-        let device = match call_builtin(it, "device", v) {
+        let device = match call_builtin(it, crate::prim::Prim::Device, v) {
             Some(Value::Str(s)) => s.to_string(),
             _ => "cpu".into(),
         };
