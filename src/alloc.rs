@@ -27,13 +27,16 @@ const CACHE_BYTES: usize = 1 << 30;
 pub struct ArrAlloc;
 
 struct Cache {
-    slots: [(usize, usize); CACHE_SLOTS], // (address, rounded size); 0 = empty
+    /// (address, rounded size, last use); address 0 = empty.
+    slots: [(usize, usize, u64); CACHE_SLOTS],
     bytes: usize,
+    clock: u64,
 }
 
 static CACHE: Mutex<Cache> = Mutex::new(Cache {
-    slots: [(0, 0); CACHE_SLOTS],
+    slots: [(0, 0, 0); CACHE_SLOTS],
     bytes: 0,
+    clock: 0,
 });
 /// Large blocks handed out from the cache (for tests and diagnostics).
 pub static REUSED: AtomicUsize = AtomicUsize::new(0);
@@ -58,27 +61,66 @@ fn rounded(size: usize) -> Option<usize> {
 
 fn take_cached(size: usize) -> Option<*mut u8> {
     let mut c = CACHE.lock().ok()?;
-    let i = c.slots.iter().position(|&(p, s)| p != 0 && s == size)?;
-    let (p, s) = c.slots[i];
-    c.slots[i] = (0, 0);
+    let i = c.slots.iter().position(|&(p, s, _)| p != 0 && s == size)?;
+    let (p, s, _) = c.slots[i];
+    c.slots[i] = (0, 0, 0);
     c.bytes -= s;
     REUSED.fetch_add(1, Ordering::Relaxed);
     Some(p as *mut u8)
 }
 
+/// Keep a freed block for reuse. When the cache is full (slots or bytes),
+/// the least recently freed blocks make room: a program that moves from
+/// one array size to another (float64 work, then float32) must not be left
+/// with a cache full of sizes it no longer makes, paying page faults on
+/// every new array. Returns false when the block itself is not kept.
 fn put_cached(p: *mut u8, size: usize) -> bool {
-    let Ok(mut c) = CACHE.lock() else {
-        return false;
-    };
-    if c.bytes + size > CACHE_BYTES {
+    if size > CACHE_BYTES {
         return false;
     }
-    let Some(i) = c.slots.iter().position(|&(q, _)| q == 0) else {
-        return false;
+    let mut evicted = [(0usize, 0usize); CACHE_SLOTS];
+    let kept = {
+        let Ok(mut c) = CACHE.lock() else {
+            return false;
+        };
+        let mut n = 0;
+        loop {
+            let free = c.slots.iter().position(|&(q, _, _)| q == 0);
+            if free.is_some() && c.bytes + size <= CACHE_BYTES {
+                break;
+            }
+            // Evict the oldest block; the loop ends because each pass
+            // empties a slot and CACHE_BYTES >= size.
+            let Some(i) = (0..CACHE_SLOTS)
+                .filter(|&i| c.slots[i].0 != 0)
+                .min_by_key(|&i| c.slots[i].2)
+            else {
+                break;
+            };
+            let (q, s, _) = c.slots[i];
+            c.slots[i] = (0, 0, 0);
+            c.bytes -= s;
+            evicted[n] = (q, s);
+            n += 1;
+        }
+        match c.slots.iter().position(|&(q, _, _)| q == 0) {
+            Some(i) if c.bytes + size <= CACHE_BYTES => {
+                c.clock += 1;
+                let t = c.clock;
+                c.slots[i] = (p as usize, size, t);
+                c.bytes += size;
+                true
+            }
+            _ => false,
+        }
     };
-    c.slots[i] = (p as usize, size);
-    c.bytes += size;
-    true
+    // Unmap outside the lock.
+    for &(q, s) in evicted.iter().filter(|e| e.0 != 0) {
+        // SAFETY: each evicted block is a mapping of `s` bytes made by
+        // map_huge and no longer referenced by the cache.
+        unsafe { libc::munmap(q as *mut libc::c_void, s) };
+    }
+    kept
 }
 
 /// A fresh 2 MiB-aligned anonymous mapping of `size` bytes (a multiple of
@@ -230,5 +272,40 @@ mod tests {
         v.truncate(10);
         v.shrink_to_fit();
         assert_eq!(v, (0..10u8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_full_cache_makes_room_for_a_new_size() {
+        // Fill every slot with blocks of one size (as float64 work leaves
+        // behind), then free a block of another size (float32 work): it is
+        // kept, the oldest block making room, so the next array of the new
+        // size reuses it instead of faulting in fresh pages.
+        let old = HUGE_PAGE * 41;
+        let new = HUGE_PAGE * 43;
+        for _ in 0..CACHE_SLOTS {
+            // SAFETY: a fresh mapping of `old` bytes, handed to the cache.
+            let p = unsafe { map_huge(old) };
+            assert!(!p.is_null());
+            if !put_cached(p, old) {
+                // SAFETY: not kept, so unmapped here.
+                unsafe { libc::munmap(p as *mut libc::c_void, old) };
+            }
+        }
+        // SAFETY: as above.
+        let q = unsafe { map_huge(new) };
+        assert!(!q.is_null());
+        assert!(put_cached(q, new), "a full cache keeps the newest block");
+        let got = take_cached(new);
+        assert_eq!(
+            got,
+            Some(q),
+            "and hands it out for the next array of its size"
+        );
+        // SAFETY: q is ours again; release everything this test left.
+        unsafe { libc::munmap(q as *mut libc::c_void, new) };
+        while let Some(p) = take_cached(old) {
+            // SAFETY: cached blocks of `old` bytes are mappings of that size.
+            unsafe { libc::munmap(p as *mut libc::c_void, old) };
+        }
     }
 }

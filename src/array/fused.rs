@@ -9,7 +9,7 @@
 
 use super::elementwise::{float_fn, float_op, BinaryOp, FloatK, UnaryOp};
 use super::shape_ops::PAR_THRESHOLD;
-use super::{Arr, Element};
+use super::{vmath, Arr, Element};
 use ndarray::{ArrayD, IxDyn};
 use num_traits::Float;
 use rayon::prelude::*;
@@ -78,7 +78,11 @@ enum Src {
 
 /// Run `prog` over `inputs` (equal-length slices) into a new array of `shape`.
 /// The caller has validated the program with `check`.
-pub fn run<T: Element + Float>(prog: &[Step], inputs: &[&[T]], shape: &[usize]) -> Option<Arr<T>> {
+pub fn run<T: Element + Float + vmath::Lane + Default>(
+    prog: &[Step],
+    inputs: &[&[T]],
+    shape: &[usize],
+) -> Option<Arr<T>> {
     let depth = check(prog, inputs.len())?;
     RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let n: usize = shape.iter().product();
@@ -127,7 +131,7 @@ pub fn run<T: Element + Float>(prog: &[Step], inputs: &[&[T]], shape: &[usize]) 
 }
 
 /// Evaluate the program on elements `start .. start + dst.len()`.
-fn eval_block<T: Element + Float>(
+fn eval_block<T: Element + Float + vmath::Lane + Default>(
     prog: &[Step],
     inputs: &[&[T]],
     start: usize,
@@ -151,14 +155,25 @@ fn eval_block<T: Element + Float>(
             }
             Step::Unary(op) => {
                 let Some(f) = float_fn::<T>(op) else { return };
+                let vf = vmath::Fun::of(op);
                 let x = stack.pop();
                 let t = match x {
                     Some(Src::Tmp(t)) => t,
                     Some(Src::In(i)) => {
                         let Some(t) = free.pop() else { return };
                         let src = &inputs[i][start..start + len];
-                        for (o, &v) in tmp[t][..len].iter_mut().zip(src) {
-                            *o = f(v);
+                        match (vf, op) {
+                            (Some(vf), _) => vmath::apply_into(vf, src, &mut tmp[t][..len]),
+                            (None, UnaryOp::Neg) => {
+                                for (o, &v) in tmp[t][..len].iter_mut().zip(src) {
+                                    *o = -v;
+                                }
+                            }
+                            (None, _) => {
+                                for (o, &v) in tmp[t][..len].iter_mut().zip(src) {
+                                    *o = f(v);
+                                }
+                            }
                         }
                         stack.push(Src::Tmp(t));
                         continue;
@@ -171,8 +186,25 @@ fn eval_block<T: Element + Float>(
                     }
                     None => return,
                 };
-                for o in tmp[t][..len].iter_mut() {
-                    *o = f(*o);
+                match (vf, op) {
+                    (Some(vf), _) => vmath::apply_inplace(vf, &mut tmp[t][..len]),
+                    // Inlined loops for the cheap exact ones (`f` is a
+                    // pointer: one indirect call per element); same values.
+                    (None, UnaryOp::Neg) => {
+                        for o in tmp[t][..len].iter_mut() {
+                            *o = -*o;
+                        }
+                    }
+                    (None, UnaryOp::Abs) => {
+                        for o in tmp[t][..len].iter_mut() {
+                            *o = o.abs();
+                        }
+                    }
+                    (None, _) => {
+                        for o in tmp[t][..len].iter_mut() {
+                            *o = f(*o);
+                        }
+                    }
                 }
                 stack.push(Src::Tmp(t));
             }
@@ -236,7 +268,7 @@ fn eval_block<T: Element + Float>(
 }
 
 #[inline(always)]
-fn apply<T: Float>(op: BinaryOp, a: T, b: T) -> T {
+fn apply<T: Float + vmath::Lane>(op: BinaryOp, a: T, b: T) -> T {
     match op {
         BinaryOp::Add => a + b,
         BinaryOp::Sub => a - b,
@@ -252,7 +284,7 @@ fn apply<T: Float>(op: BinaryOp, a: T, b: T) -> T {
 /// `tmp[dst] = x op y` over one block, with each operand an input slice, a
 /// temporary or a constant. One monomorphic loop per arithmetic op.
 #[allow(clippy::too_many_arguments)]
-fn binary_block<T: Element + Float>(
+fn binary_block<T: Element + Float + vmath::Lane>(
     op: BinaryOp,
     x: &Src,
     y: &Src,
@@ -375,6 +407,26 @@ fn binary_block<T: Element + Float>(
                 }
             }
         }};
+    }
+    if op == BinaryOp::Pow {
+        // The vectorised kernel over the whole block: input and constant
+        // operands as they are, temporaries copied out.
+        let arg = |s: &Src, c: Option<T>| match s {
+            Src::Const => Some(vmath::Arg::Scalar(c.unwrap_or_else(<T as Element>::zero))),
+            Src::In(i) => Some(vmath::Arg::Slice(&inputs[*i][start..start + len])),
+            Src::Tmp(_) => None,
+        };
+        if let (Some(ax), Some(ay)) = (arg(x, cx), arg(y, cy)) {
+            vmath::pow_into(ax, ay, &mut tmp[dst][..len]);
+            return;
+        }
+        let (mut bx, mut by) = (Vec::new(), Vec::new());
+        let px = read(x, cx, tmp, &mut bx);
+        let py = read(y, cy, tmp, &mut by);
+        let ax = px.map_or(vmath::Arg::Slice(&bx[..]), vmath::Arg::Scalar);
+        let ay = py.map_or(vmath::Arg::Slice(&by[..]), vmath::Arg::Scalar);
+        vmath::pow_into(ax, ay, &mut tmp[dst][..len]);
+        return;
     }
     match op {
         BinaryOp::Add => run_op!(|p: T, q: T| p + q),

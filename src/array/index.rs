@@ -718,30 +718,49 @@ fn compress<T: Copy + Send + Sync>(x: &[T], m: &[bool]) -> Vec<T> {
 fn gather<T: Copy + Send + Sync>(x: &[T], idx: &[i64], pos: usize) -> Result<Vec<T>> {
     use rayon::prelude::*;
     let n = x.len() as i64;
-    let one = |&i: &i64| -> Option<T> {
-        let j = if i < 0 { i.wrapping_add(n) } else { i };
-        if (0..n).contains(&j) {
-            Some(x[j as usize])
-        } else {
-            None
+    // Each block writes its slots straight into the result (a collect into
+    // `Option<Vec<T>>` is not indexed and went through per-block vectors);
+    // it says whether all its indices were in range.
+    let fill = |(d, s): (&mut [std::mem::MaybeUninit<T>], &[i64])| -> bool {
+        let mut good = true;
+        for (o, &i) in d.iter_mut().zip(s) {
+            let j = if i < 0 { i.wrapping_add(n) } else { i };
+            // A negative j becomes a huge usize: out of range too.
+            match x.get(j as usize) {
+                Some(&v) => {
+                    o.write(v);
+                }
+                None => good = false,
+            }
         }
+        good
     };
-    let r: Option<Vec<T>> = if idx.len() >= crate::array::elementwise::PAR_THRESHOLD {
-        idx.par_iter().with_min_len(INDEX_BLOCK).map(one).collect()
+    let mut out: Vec<T> = Vec::with_capacity(idx.len());
+    let spare = &mut out.spare_capacity_mut()[..idx.len()];
+    let all_good = if idx.len() >= crate::array::elementwise::PAR_THRESHOLD {
+        spare
+            .par_chunks_mut(INDEX_BLOCK)
+            .zip(idx.par_chunks(INDEX_BLOCK))
+            .map(fill)
+            .reduce(|| true, |a, b| a & b)
     } else {
-        idx.iter().map(one).collect()
+        fill((spare, idx))
     };
-    r.ok_or_else(|| {
-        let bad = idx
-            .iter()
-            .copied()
-            .find(|&i| {
-                let j = if i < 0 { i.wrapping_add(n) } else { i };
-                !(0..n).contains(&j)
-            })
-            .unwrap_or(0);
-        out_of_bounds(bad, 0, x.len(), pos)
-    })
+    if all_good {
+        // SAFETY: every block found all its indices in range and so wrote
+        // each of its slots; the blocks tile the first idx.len() slots.
+        unsafe { out.set_len(idx.len()) };
+        return Ok(out);
+    }
+    let bad = idx
+        .iter()
+        .copied()
+        .find(|&i| {
+            let j = if i < 0 { i.wrapping_add(n) } else { i };
+            !(0..n).contains(&j)
+        })
+        .unwrap_or(0);
+    Err(out_of_bounds(bad, 0, x.len(), pos))
 }
 
 fn get_typed<T: Element>(a: &Arr<T>, p: &Parsed) -> Result<Arr<T>> {

@@ -45,13 +45,13 @@ pub fn apply(op: BinaryOp, a: &mut Array, b: &Operand) -> Result<bool> {
     Ok(true)
 }
 
-fn fop<T: num_traits::Float>(op: BinaryOp, p: T, q: T) -> T {
+fn fop<T: num_traits::Float + crate::array::vmath::Lane>(op: BinaryOp, p: T, q: T) -> T {
     match op {
         BinaryOp::Add => p + q,
         BinaryOp::Sub => p - q,
         BinaryOp::Mul => p * q,
         BinaryOp::Div => p / q,
-        _ => p.powf(q),
+        _ => crate::array::vmath::pow_scalar(p, q),
     }
 }
 

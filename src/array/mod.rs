@@ -14,6 +14,8 @@ pub mod linalg;
 pub mod reduce;
 pub mod shape_ops;
 pub mod sort;
+pub mod vmath;
+mod vmath32;
 
 pub use dtype::{DType, Scalar};
 
