@@ -1107,12 +1107,16 @@ fn k_tan(x: f64, y: f64, odd: bool) -> f64 {
     let w = x + r;
     // big: s - 2 (x + (r - w^2 / (w + s))), s = 1 - 2 odd
     let sg = sel(odd, -1.0, 1.0);
-    let vb = sg - 2.0 * (x + (r - w * w / (w + sg)));
+    // One division serves both branches (each lane needs only one of
+    // them): big takes w^2 / (w + s), small and odd takes -1 / w. Division
+    // is the slowest vector instruction here; the bits are as before.
+    let t = sel(big, w * w, -1.0) / sel(big, w + sg, w);
+    let vb = sg - 2.0 * (x + (r - t));
     let big_res = sel(neg, -vb, vb);
     // small and odd: -1/(x + r) computed accurately.
     let w0 = trunc32(w);
     let v2 = r - (w0 - x);
-    let a = -1.0 / w;
+    let a = t;
     let a0 = trunc32(a);
     let odd_res = a0 + a * (1.0 + a0 * w0 + a0 * v2);
     sel(big, big_res, sel(odd, odd_res, w))
