@@ -88,6 +88,13 @@ const CASES: &[(&str, &str, &str)] = &[
     ("inner", "x -> inner(x, x * 2) + sum(inner(reshape(x, 2, 3), reshape(x[::-1], 2, 3)) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
     ("cholesky", "fn(x) { b = reshape(x, 2, 3)\nm = b @ transpose(b) + eye(2)\nreturn sum(cholesky(m) * [[1.0, 0.0], [2.0, 3.0]]) + sum(cholesky(m, upper=true) ** 2) }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
     ("pinv", "x -> sum(pinv(reshape(x, 3, 2)) * [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) + sum(pinv(reshape(x, 2, 3)) ** 2)", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("eigh", "fn(x) { b = reshape(x, 3, 3)\na = b + transpose(b)\nw, v = eigh(a)\nreturn sum(w * [1.0, 2.0, 3.0]) + sum(v[:, 0] ** 2 * [1.0, 2.0, 3.0]) + (v[:, 2] @ [0.3, -0.5, 0.8]) ** 2 }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3, 1.1, 0.4, -0.6]"),
+    ("eigh-triangle", "fn(x) { w, v = eigh(reshape(x, 3, 3))\nw2, v2 = eigh(reshape(x, 3, 3), UPLO=\"U\")\nreturn sum(w * [1.0, 2.0, 3.0]) + sum(v[:, 1] ** 2 * [1.0, 2.0, 3.0]) + sum(w2 ** 2) + sum(v2 ** 2 * reshape(x, 3, 3)) }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3, 1.1, 0.4, -0.6]"),
+    ("svd", "fn(x) { u, s, vh = svd(reshape(x, 3, 2), full_matrices=false)\nu2, s2, vh2 = svd(reshape(x, 2, 3), full_matrices=false)\nreturn sum(s * [1.0, 2.0]) + sum(u ** 2 * [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]) + sum(vh ** 2 * [[1.0, 2.0], [3.0, 4.0]]) + (u[:, 0] @ [1.0, 2.0, 3.0]) * (vh[0, :] @ [1.0, -1.0]) + sum(u2 ** 2 * [[1.0, 2.0], [3.0, 4.0]]) + sum(vh2 ** 2 * [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) + sum(s2 ** 3) + (u2[:, 1] @ [1.0, 2.0]) * (vh2[1, :] @ [1.0, -1.0, 0.5]) }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("svd-square", "fn(x) { u, s, vh = svd(reshape(x[:4], 2, 2))\nreturn sum(svd(reshape(x, 3, 2), compute_uv=false) ** 2 * [1.0, 3.0]) + sum(u * vh * [[1.0, 2.0], [3.0, 4.0]]) + sum(s) }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("qr", "fn(x) { q, r = qr(reshape(x, 3, 2))\nq2, r2 = qr(reshape(x, 2, 3))\nreturn sum(q * [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]) + sum(r * [[1.0, 2.0], [0.0, 3.0]]) + sum(q2 * [[1.0, 2.0], [3.0, 4.0]]) + sum(r2 * [[1.0, 2.0, 3.0], [0.0, 4.0, 5.0]]) + sum(qr(reshape(x, 3, 2), mode=\"r\") ** 2) }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
+    ("lstsq", "fn(x) { sol, res, rk, s = lstsq(reshape(x[:6], 3, 2), x[6:])\nsol2, res2, rk2, s2 = lstsq(reshape(x[:6], 3, 2), reshape([1.0, 2.0, 0.5, -1.0, 3.0, 0.2], 3, 2))\nreturn sum(sol * [1.0, 2.0]) + 3 * res[0] + sum(s * [1.0, 0.5]) + sum(sol2 ** 2) + sum(res2 * [1.0, 2.0]) }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3, 1.1, 0.4, -0.6]"),
+    ("split", "fn(x) { p = split(x, 2)\nq = split(reshape(x, 2, 3), [1, 2], axis=1)\nreturn sum(p[0] * [1.0, 2.0, 3.0]) + sum(p[1] ** 2) + sum(q[2] * q[0]) + sum(split(x, [1, 4])[1] ** 3) }", "[0.5, -0.2, 0.9, 0.1, -0.7, 0.3]"),
     ("stdlib", "x -> cross_entropy(reshape(x, 2, 2), [1, 0]) + sum(softmax(x)) + mse(sigmoid(x), relu(x)) + logsumexp(x)", "[0.1, 0.2, -0.3, 0.4]"),
 ];
 
@@ -242,7 +249,7 @@ fn grad_errors_show_shape_dtype_and_definition() {
         e.contains("differentiates float values") && e.contains("int64"),
         "{e}"
     );
-    let r = common::run("grad(x -> sum(eigh(reshape(x, 2, 2))[0]))([1.0, 2.0, 2.0, 1.0])");
+    let r = common::run("grad(x -> sum(eig(reshape(x, 2, 2))[0]))([2.0, 1.0, 1.0, 3.0])");
     assert!(r
         .error
         .expect("must fail")
@@ -349,12 +356,20 @@ fn grad_refuses_instead_of_returning_zeros() {
             "unique() cannot be differentiated yet",
         ),
         (
-            "grad(x -> sum(split(x, 2)[0]))([1.0, 2.0, 3.0, 4.0])",
-            "split() cannot be differentiated yet",
+            "grad(x -> sum(eig(reshape(x, 2, 2))[0]))([2.0, 1.0, 1.0, 3.0])",
+            "eig() cannot be differentiated yet",
         ),
         (
-            "grad(x -> sum(svd(reshape(x, 2, 2))[1]))([1.0, 2.0, 3.0, 4.0])",
-            "svd() cannot be differentiated yet",
+            "grad(x -> sum(svd(reshape(x, 3, 2))[0]))([1.0, 2.0, 3.0, 4.0, 5.0, 7.0])",
+            "full_matrices=false",
+        ),
+        (
+            "grad(x -> sum(qr(reshape(x, 3, 2), mode=\"complete\")[0]))([1.0, 2.0, 3.0, 4.0, 5.0, 7.0])",
+            "mode=\"complete\"",
+        ),
+        (
+            "grad(x -> sum(eigh(reshape(x, 2, 2, 2))[0]))(arange(8.0) * [1.0, 0.5, 0.5, 2.0, 3.0, 1.0, 1.0, 1.0])",
+            "not a stack",
         ),
         (
             "grad(x -> sum(array(((x[0], x[1]), (x[1], x[0])))))([1.0, 2.0])",
@@ -367,4 +382,63 @@ fn grad_refuses_instead_of_returning_zeros() {
             .unwrap_or_else(|| panic!("{code}: no error, got {:?}", r.value));
         assert!(e.contains(want), "{code}: {e}");
     }
+}
+
+/// Builtins with several results follow each of them: every float result
+/// is traced (its own tape node), integer ones (lstsq's rank) are not, and
+/// higher derivatives and jacobians go through them.
+#[test]
+fn multi_result_builtins_follow_each_result() {
+    // Only the first block of split gets a gradient.
+    assert_eq!(
+        value("grad(x -> sum(split(x, 2)[0] * [2.0, 3.0]))([1.0, 2.0, 3.0, 4.0])"),
+        "[2. 3. 0. 0.]"
+    );
+    // d/dA sum(svd(A)^2) = 2A and its Hessian is 2I (through the svd rule twice).
+    assert_eq!(
+        value("h = hessian(x -> sum(svd(reshape(x, 2, 2), compute_uv=false) ** 2))([1.0, 2.0, 3.0, 4.5])\nallclose(h, 2 * eye(4))"),
+        "true"
+    );
+    // d/dA sum(eigh(A)[0]) = trace derivative: the identity on the triangle read.
+    assert_eq!(
+        value("g = grad(x -> sum(eigh(reshape(x, 2, 2))[0]))([2.0, 0.5, 0.5, 3.0])\nallclose(g, [1.0, 0.0, 0.0, 1.0])"),
+        "true"
+    );
+    // lstsq's rank is a plain integer inside the traced tuple.
+    assert_eq!(
+        value("fn f(x) {\n sol, res, rk, s = lstsq(reshape(x, 3, 2), [1.0, 2.0, 4.0])\n assert(rk == 2)\n return sum(sol)\n}\nshape(grad(f)([1.0, 0.0, 1.0, 1.0, 1.0, 2.0]))"),
+        "(6,)"
+    );
+    // jacobian of the eigenvalues of a symmetric 2x2 [[a, b], [b, c]].
+    assert_eq!(
+        value("j = jacobian(p -> eigh([[p[0], p[1]], [p[1], p[2]]])[0])([1.0, 0.0, 2.0])\nallclose(j, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])"),
+        "true"
+    );
+}
+
+/// Every builtin grad refuses is listed, with its reason, in
+/// docs/autodiff.md ("What grad cannot differentiate").
+#[test]
+fn every_refused_builtin_is_documented() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/autodiff.md"))
+        .expect("docs/autodiff.md");
+    let section = doc
+        .split("## What grad cannot differentiate")
+        .nth(1)
+        .expect("the section");
+    let mut missing = Vec::new();
+    for b in arr::builtins::table() {
+        let Some(p) = arr::prim::Prim::from_name(b.name) else {
+            continue;
+        };
+        if let arr::ops::props::Derivative::Not(_) = arr::ops::props::derivative(p) {
+            if !section.contains(&format!("`{}`", b.name)) {
+                missing.push(b.name);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "refused builtins not in docs/autodiff.md: {missing:?}"
+    );
 }

@@ -15,6 +15,8 @@ use crate::value::Value;
 use crate::value::{float_dtype, level_of, strip};
 use std::rc::Rc;
 
+mod parts;
+
 /// Does the builtin called `name` have a gradient rule here (by
 /// `ops::props::derivative`)?
 pub fn has_rule(name: &str) -> bool {
@@ -333,6 +335,13 @@ pub fn vjp(
             }
         }
         Op::Builtin(b) => builtin_rule(r, *b, inputs, out, g, need, &mut res)?,
+        Op::Part(b, k) => {
+            let outs: Vec<Value> = match out {
+                Some(Value::Tuple(xs)) => xs.iter().cloned().collect(),
+                _ => Vec::new(),
+            };
+            parts::part_rule(r, *b, *k, inputs, &outs, g, need, &mut res)?
+        }
     }
     Ok(res)
 }
@@ -1472,6 +1481,9 @@ fn builtin_rule(
             let x = r.b(B::Sub, &t2, &t1)?;
             res.push((S0, r.add(&x, &t3)?));
         }
+        // svd(a, compute_uv=false) and qr(a, mode="r"): one part of the
+        // decomposition (rules in `parts`).
+        P::Svd | P::Qr => res.push((S0, parts::single_rule(r, name, &a, g)?)),
         // cumprod: out_i = prod_{k<=i} a_k, so ga_j = sum_{i>=j} g_i
         // prod_{k<=i, k!=j} a_k. Without zeros that is revcumsum(g out) / a;
         // with a zero, each row j of cumprod(a with a_j = 1) gives the
@@ -1566,8 +1578,6 @@ fn builtin_rule(
         | P::Lstsq
         | P::Eig
         | P::Eigh
-        | P::Svd
-        | P::Qr
         | P::MatrixRank
         | P::Plot
         | P::Scatter

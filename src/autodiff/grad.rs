@@ -355,6 +355,7 @@ impl Interp {
 fn missing_cotangent(op: &Op, slot: Slot) -> Error {
     let what = match op {
         Op::Builtin(p) => format!("{}()", p.name()),
+        Op::Part(p, k) => format!("item {k} of {}()", p.name()),
         Op::Unary(u) => format!("`{}`", u.name()),
         Op::Binary(b) => format!("`{}`", b.name()),
         Op::MatMul => "`@`".to_string(),

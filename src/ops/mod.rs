@@ -116,9 +116,31 @@ impl Interp {
                 if parents.is_empty() {
                     return Ok(r);
                 }
-                if matches!(r, Value::Tuple(_) | Value::Dict(_)) {
-                    // The tape follows one array per call: refuse rather
-                    // than hand back untraced results.
+                if let Value::Tuple(items) = &r {
+                    // Several results: each float array is its own node
+                    // (`Op::Part`); integers (lstsq's rank) carry none.
+                    let span = args.call;
+                    let mut traced = Vec::with_capacity(items.len());
+                    for (k, item) in items.iter().enumerate() {
+                        if float_dtype(item).is_none() {
+                            traced.push(item.clone());
+                            continue;
+                        }
+                        traced.push(self.record(
+                            lvl,
+                            Op::Part(p, k),
+                            inputs.clone(),
+                            Some(r.clone()),
+                            parents.clone(),
+                            item.clone(),
+                            span,
+                        ));
+                    }
+                    return Ok(Value::tuple(traced));
+                }
+                if matches!(r, Value::Dict(_)) {
+                    // The tape follows arrays: refuse rather than hand back
+                    // untraced results.
                     return Err(Error::new(
                         ErrorKind::Type,
                         format!("{}() returns several values, and grad cannot follow them yet", p.name()),

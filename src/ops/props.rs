@@ -98,9 +98,11 @@ pub fn derivative(p: P) -> Derivative {
         ),
         P::Load | P::Save | P::Loadtxt | P::Savetxt => Derivative::Not("it reads or writes a file"),
         P::Pinv | P::Cholesky => Derivative::Rule,
-        P::Lstsq | P::Eig | P::Eigh | P::Svd | P::Qr => {
-            Derivative::Not("it returns several arrays, and grad follows one result per call")
-        }
+        // several results: one tape node per float result (`Op::Part`)
+        P::Lstsq | P::Eigh | P::Svd | P::Qr | P::Split => Derivative::Rule,
+        P::Eig => Derivative::Not(
+            "a general matrix's eigenvectors are complex in general, and arr has no complex numbers yet; for a symmetric matrix use eigh, which has a rule",
+        ),
         P::MatrixRank => Derivative::Constant,
         P::Plot
         | P::Scatter
@@ -137,9 +139,6 @@ pub fn derivative(p: P) -> Derivative {
         | P::Sort
         | P::Inner
         | P::Cumprod => Derivative::Rule,
-        P::Split => {
-            Derivative::Not("it returns several arrays, and grad follows one result per call")
-        }
 
         P::GpuAdapter => Derivative::Not("it reports the GPU in use"),
     }

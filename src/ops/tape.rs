@@ -26,6 +26,10 @@ pub enum Op {
     SetIndex(Rc<Vec<IndexItem>>),
     /// A builtin call: its bound argument slots (see `Node::inputs`).
     Builtin(Prim),
+    /// Item `k` of a builtin's tuple result (`eigh`, `svd`, `qr`, `lstsq`,
+    /// `split`): one node per float item, each with the builtin's inputs
+    /// and the whole tuple as its output, so each rule sees every result.
+    Part(Prim, usize),
 }
 
 /// Where a parent sits among an op's inputs: the slot, and the position
