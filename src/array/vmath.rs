@@ -654,12 +654,12 @@ fn kernels32(f: Fun, src: &[f32], dst: &mut [MaybeUninit<f32>]) {
 // ------------------------------------------------------------- helpers
 
 #[inline(always)]
-fn fma(a: f64, b: f64, c: f64) -> f64 {
+pub(super) fn fma(a: f64, b: f64, c: f64) -> f64 {
     a.mul_add(b, c)
 }
 
 #[inline(always)]
-fn sel(c: bool, a: f64, b: f64) -> f64 {
+pub(super) fn sel(c: bool, a: f64, b: f64) -> f64 {
     if c {
         a
     } else {

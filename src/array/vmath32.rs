@@ -16,27 +16,15 @@
 //! Chebyshev nodes (iteratively reweighted towards minimax), made for this
 //! module, rounded to float32.
 
+// The float64 helpers the short float64 paths share with vmath.rs.
+use super::vmath::{fma as fma64, sel as sel64};
 #[inline(always)]
 fn fma(a: f32, b: f32, c: f32) -> f32 {
     a.mul_add(b, c)
 }
 
 #[inline(always)]
-fn fma64(a: f64, b: f64, c: f64) -> f64 {
-    a.mul_add(b, c)
-}
-
-#[inline(always)]
 fn sel(c: bool, a: f32, b: f32) -> f32 {
-    if c {
-        a
-    } else {
-        b
-    }
-}
-
-#[inline(always)]
-fn sel64(c: bool, a: f64, b: f64) -> f64 {
     if c {
         a
     } else {
